@@ -1,0 +1,121 @@
+/* evaluate.h: indicators per customer, the composite score, tiers, quadrant, classes and flags. */
+#ifndef CUSTEVAL_EVALUATE_H
+#define CUSTEVAL_EVALUATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "diag.h"
+#include "model.h"
+
+#define IND_MAX 40
+
+enum ind_group { IG_ECONOMIC, IG_GROWTH, IG_RECENCY, IG_PAYMENT, IG_QUALITY,
+	IG_QUALITATIVE, IG_LOYALTY };
+
+/* One indicator's definition and how the run used it. */
+struct ind_info {
+	const char *key;
+	int dir;		/* +1 benefit, -1 cost */
+	const char *unit;	/* "money", "ratio", "count", "months", "days", "years", "score" */
+	enum ind_group group;
+	const char *needs;	/* input kind it needs: "sales", "payments", ... */
+	double weight_cfg;	/* configured weight (relative) */
+	double weight;		/* weight used in the score, sums to 1; 0 = unused */
+	size_t n_data;		/* customers with a value */
+	int excluded;		/* 1: no data at all; left out of the score */
+	double mean, min, max;	/* over customers with data */
+};
+
+enum flag {
+	FLAG_FAKE_BIG = 0, FLAG_OVERDUE, FLAG_OVER_LIMIT, FLAG_SHARP_DECLINE,
+	FLAG_LARGE_DISLOYAL_VIOL, FLAG_LATE_PAYER, FLAG__COUNT
+};
+const char *flag_key(enum flag f);
+
+/* The evaluation of one customer. */
+struct eval_customer {
+	const struct customer *c;
+	double raw[IND_MAX];	/* indicator values; NaN = no data */
+	double norm[IND_MAX];	/* 0..1, direction applied; NaN = no data */
+	double contrib[IND_MAX];	/* weight x (norm - mean norm), points */
+	double score;		/* composite, 0..100 */
+	size_t rank;		/* 1 = best */
+	int tier;		/* index into evaluation.tiers */
+	double volume;		/* quadrant x axis, 0..100 */
+	double loyalty;		/* quadrant y axis, 0..100 */
+	const char *quadrant;	/* key, docs/keys.md */
+	const char *lifecycle;
+	const char *value_group;
+	unsigned flags;		/* 1u << enum flag */
+	int years;		/* cycle years the customer existed in */
+	int up[3], down[3];	/* indicators raising / lowering the score, -1 none */
+	int weak[3];		/* weakest capability dimensions, -1 none */
+	int64_t rev_cycle;	/* net revenue in the window, minor units */
+	int64_t gp_cycle;	/* gross profit in the window (lines with cost) */
+	int64_t rev_year[CV_MAX_YEARS];	/* per cycle year, oldest first */
+	double days_late;	/* mean days paid after due, NaN none */
+	int64_t open_amount;	/* invoiced in the window and not yet paid */
+};
+
+struct tier_info {
+	char key[16];
+	size_t count;
+	double min_score, max_score;	/* cut-offs actually obtained */
+	int64_t revenue;	/* net revenue in the window */
+	int64_t gp;
+};
+
+struct quad_info {
+	const char *key;
+	size_t count;
+	int64_t revenue;
+};
+
+struct evaluation {
+	const struct model *m;
+	const struct config *cfg;
+	struct eval_customer *ec;	/* n entries, in customer-id order */
+	size_t n;
+	size_t *by_rank;		/* indexes of ec, best first */
+	size_t n_ind;
+	struct ind_info ind[IND_MAX];
+	/* method, for the audit trail */
+	char weighting_note[256];
+	double ahp_lambda, ahp_ci, ahp_cr;	/* when AHP was used */
+	/* tiers */
+	struct tier_info tiers[CFG_MAX_TIERS];
+	size_t n_tiers;
+	/* quadrant */
+	double x_split, y_split;
+	struct quad_info quads[4];
+	/* summary */
+	int64_t revenue_cycle, gp_cycle;
+	double top20_revenue_share, top20_gp_share;	/* 0..1 */
+	size_t lifecycle_count[5];
+	size_t value_count[4];
+	size_t flag_count[FLAG__COUNT];
+	size_t n_evaluated;		/* customers with sales in the window */
+};
+
+extern const char *const quadrant_keys[4];	/* large-loyal, large-disloyal, small-loyal, small-disloyal */
+extern const char *const lifecycle_keys[5];	/* loyal, fast-growing, sleeping, worth-cultivating, none */
+extern const char *const value_group_keys[4];	/* value, potential, over-served, latent */
+
+/* Compute raw indicators for every customer (indicators.c). */
+void indicators_compute(struct evaluation *ev, const struct model *m,
+    const struct config *cfg);
+int indicator_index(const char *key);	/* -1 if unknown */
+const struct ind_info *indicator_defs(size_t *n);
+
+/*
+ * Run the whole evaluation: indicators, normalisation, weights, scores,
+ * ranks, tiers, quadrant, classes, flags and explanations.  0, or -1 with
+ * messages in d (e.g. an inconsistent AHP matrix).
+ */
+int evaluate(struct evaluation *ev, const struct model *m,
+    const struct config *cfg, struct diag *d);
+void evaluation_free(struct evaluation *ev);
+
+#endif

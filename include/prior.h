@@ -1,0 +1,67 @@
+/* prior.h: a previous period's XML report, read back safely, and tier migration against it. */
+#ifndef CUSTEVAL_PRIOR_H
+#define CUSTEVAL_PRIOR_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "evaluate.h"
+
+#define PRIOR_MAX_MOVERS 200
+
+struct prior_customer {
+	char *id;
+	char *name;
+	char tier[16];
+	double score;
+	size_t rank;
+	double points[IND_MAX];	/* indicator points by current index; NaN none */
+};
+
+struct prior_mover {
+	size_t cur;		/* index into evaluation.ec */
+	size_t old;		/* index into prior.pc */
+	int steps;		/* tiers moved: > 0 up, < 0 down */
+	int ind[3];		/* indicators whose points changed most, -1 none */
+	double delta[3];	/* their change in points */
+};
+
+struct prior {
+	char *path;
+	char as_of[16];
+	char version[16];
+	struct prior_customer *pc;	/* sorted by id */
+	size_t n;
+	char tier_keys[CFG_MAX_TIERS][16];
+	size_t n_tiers;
+	/* migration: rows = prior tier (+1 row "new"), cols = current tier
+	 * (+1 col "lost"); tiers matched by key */
+	size_t matrix[CFG_MAX_TIERS + 1][CFG_MAX_TIERS + 1];
+	struct prior_mover *movers;	/* up first, then down; by size */
+	size_t n_movers, n_up, n_down, n_same;
+	size_t *new_cust;	/* current indexes not in the prior */
+	size_t n_new;
+	size_t *lost;		/* prior indexes not evaluated now */
+	size_t n_lost;
+	const struct evaluation *eval;	/* set by prior_migrate */
+};
+
+/*
+ * Read a report written by this or an earlier version of custeval
+ * (streaming; no network, no entities, DOCTYPE rejected; validated
+ * against xsd_path).  Returns NULL with messages in d.
+ */
+struct prior *prior_load(const char *path, const char *xsd_path,
+    struct diag *d);
+void prior_free(struct prior *p);
+
+/* Compute migration against the current evaluation. */
+void prior_migrate(struct prior *p, const struct evaluation *ev);
+
+/* Write the <migration> element (writer is an xmlTextWriterPtr). */
+void prior_write_xml(const struct prior *p, void *writer, int *err);
+
+/* Index of a prior tier key in the current evaluation's tiers, or -1. */
+int prior_tier_index(const struct evaluation *ev, const char *key);
+
+#endif

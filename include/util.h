@@ -1,0 +1,67 @@
+/* util.h: allocation wrappers, growable buffers, hashing and small string helpers. */
+#ifndef CUSTEVAL_UTIL_H
+#define CUSTEVAL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Allocation never returns NULL: on failure the handler installed by main
+ * (cv_set_oom_handler) is called once; the default aborts.
+ */
+void *cv_malloc(size_t n);
+void *cv_calloc(size_t n, size_t size);
+void *cv_realloc(void *p, size_t n);
+char *cv_strdup(const char *s);
+char *cv_strndup(const char *s, size_t n);
+void cv_set_oom_handler(void (*fn)(void));
+
+/* Growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_reset(struct buf *b);
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* 64-bit FNV-1a. */
+uint64_t cv_hash(const void *p, size_t n);
+
+/* Money in minor units as "-1234.56" (no separators); buf >= 32 bytes. */
+char *cv_money_str(int64_t minor, char *buf);
+/* Same with thousands separators, "1,234.56"; buf >= 40 bytes. */
+char *cv_money_group(int64_t minor, char *buf);
+/* Fixed-decimal double formatting independent of locale; buf >= 64. */
+char *cv_fixed(double v, int decimals, char *buf);
+
+/* Is s (length n) valid UTF-8 without C0 controls other than tab/LF/CR? */
+int cv_utf8_valid(const char *s, size_t n);
+/* Decode one code point at *p (advancing it); returns -1 on invalid. */
+long cv_utf8_next(const char **p, const char *end);
+
+/* Date as days since 1970-01-01 (proleptic Gregorian). */
+int32_t cv_days_from_civil(int y, int m, int d);
+void cv_civil_from_days(int32_t days, int *y, int *m, int *d);
+/* "YYYY-MM-DD"; buf >= 11 bytes. */
+char *cv_date_str(int32_t days, char *buf);
+/* Strict YYYY-MM-DD; returns 0 on success. */
+int cv_date_parse_iso(const char *s, int32_t *days);
+/* Month index: year*12 + (month-1). */
+static inline int32_t cv_month_index(int32_t days)
+{
+	int y, m, d;
+	cv_civil_from_days(days, &y, &m, &d);
+	return y * 12 + (m - 1);
+}
+
+/* SHA-256 of a file, as 64 lowercase hex characters + NUL; 0 on success. */
+int cv_sha256_file(const char *path, char out[65]);
+void cv_sha256_hex(const void *data, size_t n, char out[65]);
+
+#endif

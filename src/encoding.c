@@ -1,0 +1,542 @@
+/* encoding.c: encoding detection (BOM, strict UTF-8, legacy) and streaming conversion to UTF-8 with glibc iconv. */
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "encoding.h"
+#include "util.h"
+
+#define S_INSZ		65536	/* bytes: input buffer */
+#define S_STASHSZ	16	/* bytes: output held back for callers with cap < 4 */
+
+enum S_step { S_DONE, S_FULL, S_NEED_MORE, S_ERROR };
+
+struct enc_reader {
+	int fd;
+	enum enc_kind kind;	/* what is decoded; ENC_UTF8 = validate and copy */
+	iconv_t cd;		/* (iconv_t)-1 for UTF-8 */
+	size_t unit;		/* bytes skipped after an invalid sequence (UTF-16: 2) */
+	char name[32];
+	uint64_t bad;		/* sequences replaced with U+FFFD */
+	int eof;		/* read(2) returned 0 */
+	int err;		/* read(2) failed: errno */
+	size_t in_off;		/* bytes of in[] already consumed */
+	size_t in_len;		/* bytes of in[] filled */
+	size_t stash_off, stash_len;	/* bytes in stash[] */
+	char stash[S_STASHSZ];
+	char in[S_INSZ];
+};
+
+static const struct {
+	const char *alias;	/* lowercase, without '-', '_' or spaces */
+	enum enc_kind kind;
+} S_aliases[] = {
+	{ "auto", ENC_AUTO },
+	{ "utf8", ENC_UTF8 }, { "utf8sig", ENC_UTF8 },
+	{ "utf16", ENC_UTF16 }, { "unicode", ENC_UTF16 },
+	{ "utf16le", ENC_UTF16LE }, { "ucs2le", ENC_UTF16LE },
+	{ "utf16be", ENC_UTF16BE }, { "ucs2be", ENC_UTF16BE },
+	{ "gb18030", ENC_GB18030 }, { "gbk", ENC_GB18030 },
+	{ "gb2312", ENC_GB18030 }, { "cp936", ENC_GB18030 },
+	{ "ms936", ENC_GB18030 }, { "windows936", ENC_GB18030 },
+	{ "euccn", ENC_GB18030 },
+	{ "big5", ENC_BIG5 },
+	{ "cp950", ENC_CP950 }, { "ms950", ENC_CP950 },
+	{ "windows950", ENC_CP950 },
+};
+
+static const char *const S_kind_names[] = {
+	"auto", "UTF-8", "UTF-16", "UTF-16LE", "UTF-16BE", "GB18030", "BIG5",
+	"CP950"
+};
+
+int
+enc_detect_name(const char *name)
+{
+	char norm[32];
+	size_t o = 0, k;
+
+	if (name == NULL)
+		return -1;
+	for (; *name != '\0'; name++) {
+		char ch = *name;
+
+		if (ch == '-' || ch == '_' || ch == ' ')
+			continue;
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if (o + 1 >= sizeof(norm))
+			return -1;
+		norm[o++] = ch;
+	}
+	norm[o] = '\0';
+	for (k = 0; k < sizeof(S_aliases) / sizeof(S_aliases[0]); k++)
+		if (strcmp(norm, S_aliases[k].alias) == 0)
+			return (int)S_aliases[k].kind;
+	return -1;
+}
+
+const char *
+enc_kind_name(enum enc_kind kind)
+{
+	if ((unsigned)kind >= sizeof(S_kind_names) / sizeof(S_kind_names[0]))
+		return "?";
+	return S_kind_names[kind];
+}
+
+int
+enc_kind_is_legacy(enum enc_kind kind)
+{
+	return kind == ENC_GB18030 || kind == ENC_BIG5 || kind == ENC_CP950;
+}
+
+/*
+ * Check one UTF-8 sequence at p (n > 0 bytes available), after Unicode
+ * Table 3-7.  Returns 0 if valid (*len = its length), 1 if invalid (*len =
+ * the maximal ill-formed subpart, >= 1), 2 if cut short by the end of the
+ * data (*len = bytes seen).
+ */
+static int
+S_utf8_seq(const unsigned char *p, size_t n, size_t *len)
+{
+	unsigned char b = p[0], lo = 0x80, hi = 0xBF;
+	size_t need, k;
+
+	if (b < 0x80) {
+		*len = 1;
+		return 0;
+	}
+	if (b >= 0xC2 && b <= 0xDF)
+		need = 2;
+	else if (b >= 0xE0 && b <= 0xEF) {
+		need = 3;
+		if (b == 0xE0)
+			lo = 0xA0;
+		else if (b == 0xED)
+			hi = 0x9F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 4;
+		if (b == 0xF0)
+			lo = 0x90;
+		else if (b == 0xF4)
+			hi = 0x8F;
+	} else {
+		*len = 1;
+		return 1;
+	}
+	for (k = 1; k < need; k++) {
+		if (k >= n) {
+			*len = k;
+			return 2;
+		}
+		if (p[k] < lo || p[k] > hi) {
+			*len = k;
+			return 1;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	*len = need;
+	return 0;
+}
+
+/* Length of the run of ASCII bytes at p (at most n), eight at a time. */
+static size_t
+S_ascii_run(const unsigned char *p, size_t n)
+{
+	size_t k = 0;
+	uint64_t w;
+
+	while (k + 8 <= n) {
+		memcpy(&w, p + k, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+		k += 8;
+	}
+	while (k < n && p[k] < 0x80)
+		k++;
+	return k;
+}
+
+/* Move unread input to the front of in[] and read more; -1 on error. */
+static int
+S_refill(struct enc_reader *r)
+{
+	ssize_t got;
+
+	if (r->in_off > 0) {
+		memmove(r->in, r->in + r->in_off, r->in_len - r->in_off);
+		r->in_len -= r->in_off;
+		r->in_off = 0;
+	}
+	if (r->eof || r->in_len == S_INSZ)
+		return 0;
+	do
+		got = read(r->fd, r->in + r->in_len, S_INSZ - r->in_len);
+	while (got < 0 && errno == EINTR);
+	if (got < 0) {
+		r->err = errno != 0 ? errno : EIO;
+		return -1;
+	}
+	if (got == 0)
+		r->eof = 1;
+	r->in_len += (size_t)got;
+	return 0;
+}
+
+/* Scan the rest of the file: 1 if strict UTF-8, 0 if not, -1 on error. */
+static int
+S_scan_utf8(struct enc_reader *r)
+{
+	const unsigned char *p, *e;
+	size_t len;
+	int st;
+
+	for (;;) {
+		p = (const unsigned char *)r->in + r->in_off;
+		e = (const unsigned char *)r->in + r->in_len;
+		while (p < e) {
+			p += S_ascii_run(p, (size_t)(e - p));
+			if (p == e)
+				break;
+			st = S_utf8_seq(p, (size_t)(e - p), &len);
+			if (st == 1)
+				return 0;
+			if (st == 2)
+				break;
+			p += len;
+		}
+		r->in_off = (size_t)(p - (const unsigned char *)r->in);
+		if (r->eof)
+			return r->in_off == r->in_len;
+		if (S_refill(r) < 0)
+			return -1;
+	}
+}
+
+static void
+S_put_replacement(char *d)
+{
+	d[0] = (char)0xEF;
+	d[1] = (char)0xBF;
+	d[2] = (char)0xBD;
+}
+
+/* UTF-8 input: copy valid runs, replace invalid sequences. */
+static enum S_step
+S_step_utf8(struct enc_reader *r, char *dst, size_t cap, size_t *produced)
+{
+	const unsigned char *p = (const unsigned char *)r->in + r->in_off;
+	const unsigned char *e = (const unsigned char *)r->in + r->in_len;
+	const unsigned char *q, *lim;
+	size_t o = 0, len;
+	enum S_step step = S_DONE;
+	int st;
+
+	while (p < e) {
+		/* Longest valid run that fits in the output. */
+		lim = e - p > (ptrdiff_t)(cap - o) ? p + (cap - o) : e;
+		q = p;
+		st = 0;
+		len = 0;
+		while (q < lim) {
+			q += S_ascii_run(q, (size_t)(lim - q));
+			if (q == lim)
+				break;
+			st = S_utf8_seq(q, (size_t)(e - q), &len);
+			if (st != 0 || len > (size_t)(lim - q))
+				break;
+			q += len;
+		}
+		memcpy(dst + o, p, (size_t)(q - p));
+		o += (size_t)(q - p);
+		p = q;
+		if (p == e)
+			break;
+		if (p == lim || st == 0) {
+			step = S_FULL;
+			break;
+		}
+		if (st == 2 && !r->eof) {
+			step = S_NEED_MORE;
+			break;
+		}
+		/* Invalid, or cut short by the end of the file. */
+		if (cap - o < 3) {
+			step = S_FULL;
+			break;
+		}
+		S_put_replacement(dst + o);
+		o += 3;
+		r->bad++;
+		p += len;
+	}
+	r->in_off = (size_t)((const char *)p - r->in);
+	*produced = o;
+	return step;
+}
+
+/* Other encodings: iconv, replacing what it rejects. */
+static enum S_step
+S_step_iconv(struct enc_reader *r, char *dst, size_t cap, size_t *produced)
+{
+	char *ip, *op = dst;
+	size_t il, ol = cap, rc, skip;
+	enum S_step step;
+
+	for (;;) {
+		ip = r->in + r->in_off;
+		il = r->in_len - r->in_off;
+		rc = iconv(r->cd, &ip, &il, &op, &ol);
+		r->in_off = (size_t)(ip - r->in);
+		if (rc != (size_t)-1) {
+			step = S_DONE;
+			break;
+		}
+		if (errno == E2BIG) {
+			step = S_FULL;
+			break;
+		}
+		if (errno == EINVAL && !r->eof) {
+			step = S_NEED_MORE;
+			break;
+		}
+		if (errno != EILSEQ && errno != EINVAL) {
+			step = S_ERROR;
+			break;
+		}
+		/* EILSEQ, or an incomplete character at the end of the file. */
+		if (ol < 3) {
+			step = S_FULL;
+			break;
+		}
+		S_put_replacement(op);
+		op += 3;
+		ol -= 3;
+		r->bad++;
+		skip = errno == EINVAL ? il : r->unit < il ? r->unit : il;
+		r->in_off += skip;
+	}
+	*produced = cap - ol;
+	return step;
+}
+
+/* Produce at least one byte of UTF-8 into dst (cap >= 4); 0 at EOF, -1 on error. */
+static long
+S_produce(struct enc_reader *r, char *dst, size_t cap)
+{
+	size_t o = 0, got;
+	enum S_step step;
+
+	for (;;) {
+		if (r->in_off == r->in_len) {
+			if (r->eof)
+				return (long)o;
+			if (S_refill(r) < 0)
+				return -1;
+			continue;
+		}
+		if (r->kind == ENC_UTF8)
+			step = S_step_utf8(r, dst + o, cap - o, &got);
+		else
+			step = S_step_iconv(r, dst + o, cap - o, &got);
+		o += got;
+		if (step == S_ERROR) {
+			r->err = EIO;
+			return -1;
+		}
+		if (o > 0 && step != S_NEED_MORE)
+			return (long)o;
+		if (step == S_FULL) {
+			r->err = EIO;	/* cannot happen with cap >= 4 */
+			return -1;
+		}
+		if (step == S_NEED_MORE) {
+			size_t before = r->in_len - r->in_off;
+
+			if (o > 0)
+				return (long)o;
+			if (S_refill(r) < 0)
+				return -1;
+			if (!r->eof && r->in_len == before) {
+				r->err = EIO;	/* no progress: cannot happen */
+				return -1;
+			}
+		}
+	}
+}
+
+long
+enc_read(struct enc_reader *r, char *buf, size_t cap)
+{
+	long got;
+	size_t k;
+
+	if (r == NULL || buf == NULL || cap == 0 || r->err != 0)
+		return -1;
+	if (r->stash_off == r->stash_len && cap < 4) {
+		got = S_produce(r, r->stash, sizeof(r->stash));
+		if (got <= 0)
+			return got;
+		r->stash_off = 0;
+		r->stash_len = (size_t)got;
+	}
+	if (r->stash_off < r->stash_len) {
+		k = r->stash_len - r->stash_off;
+		if (k > cap)
+			k = cap;
+		memcpy(buf, r->stash + r->stash_off, k);
+		r->stash_off += k;
+		return (long)k;
+	}
+	return S_produce(r, buf, cap);
+}
+
+/* Length of the BOM of kind at the start of in[], or 0. */
+static size_t
+S_bom(const struct enc_reader *r, enum enc_kind kind)
+{
+	const unsigned char *p = (const unsigned char *)r->in;
+	size_t n = r->in_len;
+
+	switch (kind) {
+	case ENC_UTF8:
+		return n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ?
+		    3 : 0;
+	case ENC_UTF16LE:
+		return n >= 2 && p[0] == 0xFF && p[1] == 0xFE ? 2 : 0;
+	case ENC_UTF16BE:
+		return n >= 2 && p[0] == 0xFE && p[1] == 0xFF ? 2 : 0;
+	case ENC_GB18030:	/* U+FEFF in GB18030 */
+		return n >= 4 && p[0] == 0x84 && p[1] == 0x31 && p[2] == 0x95 &&
+		    p[3] == 0x33 ? 4 : 0;
+	default:
+		return 0;
+	}
+}
+
+/* Decide the encoding; returns 0 or an errno code. */
+static int
+S_decide(struct enc_reader *r, int forced, enum enc_kind legacy, int seekable)
+{
+	static const enum enc_kind boms[] = { ENC_UTF8, ENC_UTF16LE,
+	    ENC_UTF16BE };
+	size_t bom = 0, k;
+	int st;
+
+	if (forced == ENC_UTF16)
+		forced = S_bom(r, ENC_UTF16BE) ? ENC_UTF16BE : ENC_UTF16LE;
+	if (forced != ENC_AUTO) {
+		r->kind = (enum enc_kind)forced;
+		bom = S_bom(r, r->kind);
+	} else {
+		for (k = 0; k < sizeof(boms) / sizeof(boms[0]) && bom == 0; k++)
+			if ((bom = S_bom(r, boms[k])) > 0)
+				r->kind = boms[k];
+		if (bom == 0) {
+			if (!seekable)
+				return ESPIPE;
+			st = S_scan_utf8(r);
+			if (st < 0)
+				return r->err;
+			r->kind = st ? ENC_UTF8 : legacy;
+			if (lseek(r->fd, 0, SEEK_SET) != 0)
+				return errno != 0 ? errno : EIO;
+			r->in_off = r->in_len = 0;
+			r->eof = 0;
+			if (S_refill(r) < 0)
+				return r->err;
+		}
+	}
+	r->in_off = bom;
+	snprintf(r->name, sizeof(r->name), "%s%s", enc_kind_name(r->kind),
+	    bom > 0 ? " (BOM)" : "");
+	r->unit = r->kind == ENC_UTF16LE || r->kind == ENC_UTF16BE ? 2 : 1;
+	if (r->kind != ENC_UTF8) {
+		r->cd = iconv_open("UTF-8", enc_kind_name(r->kind));
+		if (r->cd == (iconv_t)-1)
+			return EINVAL;
+	}
+	return 0;
+}
+
+int
+enc_open(struct enc_reader **out, const char *path, const char *forced,
+    const char *legacy)
+{
+	struct enc_reader *r;
+	struct stat sb;
+	int fk = ENC_AUTO, lk = ENC_GB18030, e;
+
+	if (out == NULL)
+		return EINVAL;
+	*out = NULL;
+	if (path == NULL)
+		return EINVAL;
+	if (forced != NULL && (fk = enc_detect_name(forced)) < 0)
+		return EINVAL;
+	if (legacy != NULL && ((lk = enc_detect_name(legacy)) < 0 ||
+	    !enc_kind_is_legacy((enum enc_kind)lk)))
+		return EINVAL;
+	r = cv_calloc(1, sizeof(*r));
+	r->cd = (iconv_t)-1;
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		e = errno;
+		enc_close(r);
+		return e != 0 ? e : EIO;
+	}
+	if (fstat(r->fd, &sb) != 0) {
+		e = errno;
+		enc_close(r);
+		return e != 0 ? e : EIO;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		enc_close(r);
+		return EISDIR;
+	}
+	/* Enough bytes to see any BOM (a pipe may deliver fewer at first). */
+	do {
+		if (S_refill(r) < 0) {
+			e = r->err;
+			enc_close(r);
+			return e;
+		}
+	} while (!r->eof && r->in_len < 4);
+	e = S_decide(r, fk, (enum enc_kind)lk, S_ISREG(sb.st_mode));
+	if (e != 0) {
+		enc_close(r);
+		return e;
+	}
+	*out = r;
+	return 0;
+}
+
+const char *
+enc_name(const struct enc_reader *r)
+{
+	return r != NULL ? r->name : "";
+}
+
+uint64_t
+enc_bad_sequences(const struct enc_reader *r)
+{
+	return r != NULL ? r->bad : 0;
+}
+
+void
+enc_close(struct enc_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}

@@ -1,0 +1,632 @@
+/* main.c: command line, clock, the pipeline run, temporary outputs and the exit status. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "cmd_calc.h"
+#include "config.h"
+#include "diag.h"
+#include "encoding.h"
+#include "evaluate.h"
+#include "ingest.h"
+#include "labels.h"
+#include "model.h"
+#include "policy.h"
+#include "prior.h"
+#include "recommend.h"
+#include "render.h"
+#include "util.h"
+#include "verify.h"
+
+#ifndef CV_VERSION
+#define CV_VERSION "0.1.0"
+#endif
+#ifndef CV_DATADIR
+#define CV_DATADIR "templates"
+#endif
+#ifndef CV_FONTFILE
+#define CV_FONTFILE "build/fonts/custeval-sans.ttf"
+#endif
+
+const struct renderer renderers[] = {
+	{ "xml", "report.xml", render_xml },
+	{ "csv", "scores.csv", render_csv },
+	{ "pdf", "report.pdf", render_pdf },
+};
+const size_t n_renderers = sizeof(renderers) / sizeof(renderers[0]);
+
+static const char S_usage[] =
+"usage: custeval run   [options]      evaluate customers, write report.pdf, report.xml, scores.csv\n"
+"       custeval check [options]      read the inputs only and print a data-quality summary\n"
+"       custeval verify REPORT.xml [input options]\n"
+"                                     check a report against its schema and the inputs' hashes\n"
+"       custeval weights --method ahp|entropy|critic ...   weighting calculator (see --help)\n"
+"       custeval rank --method topsis|sum ...              ranking calculator\n"
+"       custeval --help | --version\n"
+"\n"
+"inputs (each may be a file or a quoted glob such as 'sales-2024-*.csv'):\n"
+"  --sales FILE          sales lines (required, here or in the config)\n"
+"  --payments FILE       payments received\n"
+"  --credit FILE         credit / receivables snapshots\n"
+"  --customers FILE      customer master data\n"
+"  --assessments FILE    the sales team's dealer assessments\n"
+"options:\n"
+"  --config FILE         XML config (templates/config.xsd); defaults: templates/default-profile.xml\n"
+"  --as-of YYYY-MM-DD    evaluation date (default: config, else today)\n"
+"  --cycle-years N       length of the value cycle in years (default 4)\n"
+"  --lang zh-CN|zh-TW|en language of reports and messages (default zh-CN)\n"
+"  --out DIR             output folder (default ./out)\n"
+"  --title TEXT, --client TEXT   report title and client name on the cover\n"
+"  --encoding NAME       encoding of every input: auto (default), utf-8, gb18030, big5, utf-16le\n"
+"  --legacy-encoding NAME  encoding for files that are not UTF-8 (default gb18030)\n"
+"  --strict              stop at the first bad row (exit 2, no report)\n"
+"  --prior REPORT.xml    previous period's report: adds tier migration\n"
+"  --quiet               no progress line\n"
+"exit status: 0 ok, 1 usage error, 2 invalid config or data, 3 I/O error\n";
+
+struct opts {
+	const char *cmd;
+	const char *config;
+	const char *inputs[IN__COUNT];
+	const char *as_of, *lang, *out, *title, *client, *encoding, *legacy;
+	const char *prior, *report;
+	int cycle_years;
+	int strict, quiet;
+};
+
+static struct diag *S_diag;
+static int S_quiet;
+
+static void
+S_oom(void)
+{
+	fputs("custeval: error: out of memory\n", stderr);
+	exit(CV_EXIT_IO);
+}
+
+static void
+S_sink(const struct diag_msg *m, void *ctx)
+{
+	char line[4096];
+	struct diag *d = ctx;
+
+	if (S_quiet && m->sev == DIAG_NOTE)
+		return;
+	diag_format(m, d->lang, line, sizeof(line));
+	fprintf(stderr, "%s\n", line);
+}
+
+static void
+S_progress(const char *path, uint64_t done, uint64_t total, void *ctx)
+{
+	(void)ctx;
+	if (total == 0)
+		return;
+	fprintf(stderr, "\rcusteval: %s: %3d%%", path,
+	    (int)(100.0 * (double)done / (double)total));
+	if (done >= total)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static const char *
+S_datadir(void)
+{
+	const char *e = getenv("CUSTEVAL_DATADIR");
+
+	return e != NULL && e[0] != '\0' ? e : CV_DATADIR;
+}
+
+static char *
+S_path(const char *dir, const char *name)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "%s/%s", dir, name);
+	return b.data;
+}
+
+/* Replace "{lang}" in a template path. */
+static char *
+S_expand_lang(const char *p, enum diag_lang lang)
+{
+	const char *at = strstr(p, "{lang}");
+	struct buf b;
+
+	buf_init(&b);
+	if (at == NULL) {
+		buf_puts(&b, p);
+		return b.data;
+	}
+	buf_add(&b, p, (size_t)(at - p));
+	buf_puts(&b, diag_lang_code(lang));
+	buf_puts(&b, at + 6);
+	return b.data;
+}
+
+static int
+S_parse(int argc, char **argv, struct opts *o, struct diag *d)
+{
+	static const struct {
+		const char *name;
+		int kind;
+	} in_flags[] = {
+		{ "--sales", IN_SALES }, { "--payments", IN_PAYMENTS },
+		{ "--credit", IN_CREDIT }, { "--customers", IN_CUSTOMERS },
+		{ "--assessments", IN_ASSESSMENTS },
+	};
+	int i;
+	size_t k;
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		int takes = 1;
+
+		if (strcmp(a, "--strict") == 0) {
+			o->strict = 1;
+			continue;
+		}
+		if (strcmp(a, "--quiet") == 0) {
+			o->quiet = 1;
+			continue;
+		}
+		if (a[0] != '-' && o->report == NULL &&
+		    strcmp(o->cmd, "verify") == 0) {
+			o->report = a;
+			continue;
+		}
+		if (v == NULL && strncmp(a, "--", 2) == 0) {
+			diag_add(d, D_OPTION_ARG, NULL, 0L, 0L, a);
+			return -1;
+		}
+		for (k = 0; k < sizeof(in_flags) / sizeof(in_flags[0]); k++)
+			if (strcmp(a, in_flags[k].name) == 0)
+				break;
+		if (k < sizeof(in_flags) / sizeof(in_flags[0]))
+			o->inputs[in_flags[k].kind] = v;
+		else if (strcmp(a, "--config") == 0)
+			o->config = v;
+		else if (strcmp(a, "--as-of") == 0)
+			o->as_of = v;
+		else if (strcmp(a, "--lang") == 0)
+			o->lang = v;
+		else if (strcmp(a, "--out") == 0)
+			o->out = v;
+		else if (strcmp(a, "--title") == 0)
+			o->title = v;
+		else if (strcmp(a, "--client") == 0)
+			o->client = v;
+		else if (strcmp(a, "--encoding") == 0)
+			o->encoding = v;
+		else if (strcmp(a, "--legacy-encoding") == 0)
+			o->legacy = v;
+		else if (strcmp(a, "--prior") == 0)
+			o->prior = v;
+		else if (strcmp(a, "--cycle-years") == 0)
+			o->cycle_years = atoi(v);
+		else {
+			diag_add(d, D_UNKNOWN_OPTION, NULL, 0L, 0L, a);
+			return -1;
+		}
+		i += takes;
+	}
+	return 0;
+}
+
+/* Build the config: default profile, user config, then flags. */
+static int
+S_config(struct config *cfg, const struct opts *o, struct diag *d)
+{
+	char *xsd = S_path(S_datadir(), "config.xsd");
+	char *def = S_path(S_datadir(), "default-profile.xml");
+	int rc = -1, k;
+
+	config_init(cfg);
+	if (config_load(cfg, def, xsd, d) != 0)
+		goto out;
+	/* The default profile names files relative to templates/; a run
+	 * without a user config reads templates from there too. */
+	if (o->config != NULL) {
+		cfg->source = cv_strdup(o->config);
+		if (config_load(cfg, o->config, xsd, d) != 0)
+			goto out;
+	}
+	for (k = 0; k < IN__COUNT; k++)
+		if (o->inputs[k] != NULL)
+			config_set_input(cfg, (enum input_kind)k, o->inputs[k]);
+	if (o->as_of != NULL && cv_date_parse_iso(o->as_of, &cfg->as_of) != 0) {
+		diag_add(d, D_BAD_DATE_OPTION, NULL, 0L, 0L, o->as_of);
+		goto out;
+	}
+	if (o->lang != NULL)
+		cfg->lang = (enum diag_lang)diag_lang_parse(o->lang);
+	if (o->out != NULL) {
+		free(cfg->out_dir);
+		cfg->out_dir = cv_strdup(o->out);
+	}
+	if (o->title != NULL) {
+		free(cfg->title);
+		cfg->title = cv_strdup(o->title);
+	}
+	if (o->client != NULL) {
+		free(cfg->client);
+		cfg->client = cv_strdup(o->client);
+	}
+	if (o->encoding != NULL)
+		for (k = 0; k < IN__COUNT; k++) {
+			free(cfg->in[k].encoding);
+			cfg->in[k].encoding = cv_strdup(o->encoding);
+		}
+	if (o->legacy != NULL) {
+		free(cfg->legacy_encoding);
+		cfg->legacy_encoding = cv_strdup(o->legacy);
+	}
+	if (o->cycle_years > 0)
+		cfg->cycle_years = o->cycle_years;
+	if (o->strict)
+		cfg->strict = 1;
+	if (cfg->in[IN_SALES].n_paths == 0) {
+		diag_add(d, D_NO_SALES, NULL, 0L, 0L);
+		goto out;
+	}
+	for (k = 0; k < IN__COUNT; k++) {
+		const char *e = cfg->in[k].encoding;
+		if (e != NULL && strcmp(e, "auto") != 0 && enc_detect_name(e) < 0) {
+			diag_add(d, D_ENCODING_UNKNOWN, NULL, 0L, 0L, e);
+			goto out;
+		}
+	}
+	if (enc_detect_name(cfg->legacy_encoding) < 0) {
+		diag_add(d, D_ENCODING_UNKNOWN, NULL, 0L, 0L,
+		    cfg->legacy_encoding);
+		goto out;
+	}
+	if (config_finish(cfg, d) != 0)
+		goto out;
+	rc = 0;
+out:
+	free(xsd);
+	free(def);
+	return rc;
+}
+
+static int
+S_mkdirs(const char *dir, struct diag *d)
+{
+	char tmp[4096];
+	size_t i, n = strlen(dir);
+
+	if (n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	memcpy(tmp, dir, n);
+	tmp[n] = '\0';
+	for (i = 1; i <= n; i++)
+		if (tmp[i] == '/' || tmp[i] == '\0') {
+			char c = tmp[i];
+			tmp[i] = '\0';
+			if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+				diag_add(d, D_MKDIR_FAILED, NULL, 0L, 0L, tmp,
+				    strerror(errno));
+				return -1;
+			}
+			tmp[i] = c;
+		}
+	return 0;
+}
+
+static int
+S_exit(struct diag *d)
+{
+	return d->worst_exit;
+}
+
+static void
+S_print_check(const struct model *m, const struct config *cfg)
+{
+	size_t i;
+	char b1[40], b2[40], d1[16], d2[16];
+
+	(void)cfg;
+	printf("%-12s %-40s %10s %10s %10s %10s  %s\n", "kind", "file",
+	    "read", "accepted", "rejected", "outside", "encoding");
+	for (i = 0; i < m->n_inputs; i++) {
+		const struct input_stats *in = &m->inputs[i];
+		printf("%-12s %-40s %10llu %10llu %10llu %10llu  %s\n", in->kind,
+		    in->path, (unsigned long long)in->rows_read,
+		    (unsigned long long)in->rows_accepted,
+		    (unsigned long long)in->rows_rejected,
+		    (unsigned long long)in->rows_outside, in->encoding);
+		if (in->date_min != CV_DATE_NONE)
+			printf("%-12s   dates %s .. %s, amount %s\n", "",
+			    cv_date_str(in->date_min, d1),
+			    cv_date_str(in->date_max, d2),
+			    cv_money_group(in->amount_total, b1));
+	}
+	if (m->n_reasons > 0) {
+		printf("\nrejected rows by reason:\n");
+		for (i = 0; i < m->n_reasons; i++)
+			printf("  %-12s %8llu  %s (%s)\n", m->reasons[i].kind,
+			    (unsigned long long)m->reasons[i].count,
+			    m->reasons[i].text, diag_name(m->reasons[i].id));
+	}
+	printf("\ncustomers: %zu\n", m->n_cust);
+	printf("revenue (accepted sales lines): %s\n",
+	    cv_money_group(m->revenue_total, b1));
+	printf("cost: %s\n", cv_money_group(m->cost_total, b2));
+	printf("payments: %s\n", cv_money_group(m->payments_total, b1));
+	printf("revenue in the evaluation window: %s\n",
+	    cv_money_group(m->revenue_in_window, b2));
+}
+
+static int
+S_run(const struct opts *o, struct diag *d, int check_only)
+{
+	struct config cfg;
+	struct model m;
+	struct evaluation ev;
+	struct ingest_opts io;
+	struct recommend rec;
+	struct pol_library *pol = NULL;
+	struct labels *labels = NULL;
+	struct prior *prior = NULL;
+	struct report rep;
+	char *tmp[8], *final[8], *rej_tmp = NULL, *rej_final = NULL;
+	char *xsd_report = NULL, *lab_path = NULL, *pol_path = NULL,
+	    *pol_xsd = NULL, *font = NULL;
+	char cfg_sha[65] = "";
+	FILE *rejects = NULL;
+	size_t i, n_out = 0;
+	int ok = 0, have_eval = 0;
+
+	memset(&m, 0, sizeof(m));
+	memset(&rec, 0, sizeof(rec));
+	if (S_config(&cfg, o, d) != 0) {
+		config_free(&cfg);
+		return S_exit(d) ? S_exit(d) : CV_EXIT_DATA;
+	}
+	d->lang = cfg.lang;
+	if (cfg.as_of == CV_DATE_NONE) {
+		/* The only clock read in the program. */
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		cfg.as_of = cv_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday);
+	}
+	if (o->config != NULL)
+		cv_sha256_file(o->config, cfg_sha);
+	model_init(&m, cfg.as_of, cfg.cycle_years);
+
+	if (!check_only) {
+		if (S_mkdirs(cfg.out_dir, d) != 0)
+			goto done;
+		rej_final = S_path(cfg.out_dir, "rejects.csv");
+		rej_tmp = S_path(cfg.out_dir, ".rejects.csv.tmp");
+		if ((rejects = fopen(rej_tmp, "wb")) == NULL) {
+			diag_add(d, D_WRITE_FAILED, rej_tmp, 0L, 0L, rej_tmp);
+			goto done;
+		}
+	}
+	memset(&io, 0, sizeof(io));
+	io.cfg = &cfg;
+	io.rejects = rejects;
+	io.max_messages = 10;
+	if (!o->quiet && isatty(2))
+		io.progress = S_progress;
+	if (ingest_all(&m, &io, d) != 0)
+		goto done;
+	if (check_only) {
+		S_print_check(&m, &cfg);
+		ok = 1;
+		for (i = 0; i < m.n_inputs; i++)
+			if (m.inputs[i].rows_rejected > 0)
+				ok = 0;
+		if (!ok && d->worst_exit == 0)
+			d->worst_exit = CV_EXIT_DATA;
+		ok = 1;
+		goto done;
+	}
+	if (evaluate(&ev, &m, &cfg, d) != 0)
+		goto done;
+	have_eval = 1;
+
+	lab_path = S_path(S_datadir(), "labels.xml");
+	if ((labels = labels_load(lab_path, cfg.lang, d)) == NULL)
+		goto done;
+	{
+		char *p = S_expand_lang(cfg.policies[0] ? cfg.policies :
+		    "policies-{lang}.xml", cfg.lang);
+		if (strchr(p, '/') == NULL) {
+			pol_path = S_path(S_datadir(), p);
+			free(p);
+		} else
+			pol_path = p;
+	}
+	pol_xsd = S_path(S_datadir(), "policies.xsd");
+	if ((pol = pol_load(pol_path, pol_xsd, d)) == NULL)
+		goto done;
+	recommend_init(&rec, pol, &ev);
+	xsd_report = S_path(S_datadir(), "report.xsd");
+	if (o->prior != NULL) {
+		if ((prior = prior_load(o->prior, xsd_report, d)) == NULL)
+			goto done;
+		prior_migrate(prior, &ev);
+	}
+
+	font = cv_strdup(getenv("CUSTEVAL_FONT") != NULL ?
+	    getenv("CUSTEVAL_FONT") : CV_FONTFILE);
+	memset(&rep, 0, sizeof(rep));
+	rep.cfg = &cfg;
+	rep.m = &m;
+	rep.ev = &ev;
+	rep.rec = &rec;
+	rep.pol = pol;
+	rep.labels = labels;
+	rep.prior = prior;
+	rep.version = CV_VERSION;
+	rep.font_path = font;
+	rep.font_index = -1;
+	rep.config_sha256 = cfg_sha;
+
+	for (i = 0; i < n_renderers; i++) {
+		char name[256];
+		snprintf(name, sizeof(name), ".%s.tmp", renderers[i].filename);
+		tmp[n_out] = S_path(cfg.out_dir, name);
+		final[n_out] = S_path(cfg.out_dir, renderers[i].filename);
+		n_out++;
+		if (renderers[i].render(&rep, tmp[n_out - 1], d) != 0)
+			goto done;
+	}
+	if (rejects != NULL) {
+		if (ferror(rejects) | (fclose(rejects) != 0)) {
+			rejects = NULL;
+			diag_add(d, D_WRITE_FAILED, rej_tmp, 0L, 0L, rej_tmp);
+			goto done;
+		}
+		rejects = NULL;
+	}
+	/* Everything rendered: publish all files. */
+	for (i = 0; i < n_out; i++)
+		if (rename(tmp[i], final[i]) != 0) {
+			diag_add(d, D_WRITE_FAILED, final[i], 0L, 0L, final[i]);
+			goto done;
+		}
+	if (rename(rej_tmp, rej_final) != 0) {
+		diag_add(d, D_WRITE_FAILED, rej_final, 0L, 0L, rej_final);
+		goto done;
+	}
+	for (i = 0; i < n_out; i++)
+		printf("%s\n", final[i]);
+	printf("%s\n", rej_final);
+	ok = 1;
+done:
+	if (rejects != NULL)
+		fclose(rejects);
+	if (!ok) {
+		for (i = 0; i < n_out; i++)
+			unlink(tmp[i]);
+		if (rej_tmp != NULL)
+			unlink(rej_tmp);
+		if (!check_only)
+			diag_add(d, D_NO_REPORT, NULL, 0L, 0L);
+	}
+	for (i = 0; i < n_out; i++) {
+		free(tmp[i]);
+		free(final[i]);
+	}
+	free(rej_tmp);
+	free(rej_final);
+	free(xsd_report);
+	free(lab_path);
+	free(pol_path);
+	free(pol_xsd);
+	free(font);
+	prior_free(prior);
+	recommend_free(&rec);
+	pol_free(pol);
+	labels_free(labels);
+	if (have_eval)
+		evaluation_free(&ev);
+	model_free(&m);
+	config_free(&cfg);
+	if (!ok && d->worst_exit == 0)
+		return CV_EXIT_DATA;
+	return S_exit(d);
+}
+
+static int
+S_verify(const struct opts *o, struct diag *d)
+{
+	char *xsd = S_path(S_datadir(), "report.xsd");
+	int rc;
+
+	if (o->report == NULL) {
+		diag_add(d, D_USAGE, NULL, 0L, 0L,
+		    "usage: custeval verify REPORT.xml [--sales FILE ...]");
+		free(xsd);
+		return CV_EXIT_USAGE;
+	}
+	rc = verify_report(o->report, xsd, o->inputs, d);
+	free(xsd);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct diag d;
+	struct opts o;
+	int rc, lang;
+
+	cv_set_oom_handler(S_oom);
+	diag_init(&d, LANG_EN);
+	d.sink = S_sink;
+	d.sink_ctx = &d;
+	S_diag = &d;
+	memset(&o, 0, sizeof(o));
+	LIBXML_TEST_VERSION;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		fputs(S_usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? CV_EXIT_USAGE : CV_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("custeval %s\n", CV_VERSION);
+		return CV_EXIT_OK;
+	}
+	/* Messages follow --lang when it is given anywhere. */
+	{
+		int i;
+		for (i = 1; i + 1 < argc; i++)
+			if (strcmp(argv[i], "--lang") == 0) {
+				lang = diag_lang_parse(argv[i + 1]);
+				if (lang < 0) {
+					diag_add(&d, D_BAD_LANG, NULL, 0L, 0L,
+					    argv[i + 1]);
+					diag_free(&d);
+					return CV_EXIT_USAGE;
+				}
+				d.lang = (enum diag_lang)lang;
+			}
+	}
+	if (strcmp(argv[1], "weights") == 0 || strcmp(argv[1], "rank") == 0) {
+		rc = strcmp(argv[1], "weights") == 0 ?
+		    cmd_weights(argc - 1, argv + 1, stdout, &d) :
+		    cmd_rank(argc - 1, argv + 1, stdout, &d);
+		diag_free(&d);
+		xmlCleanupParser();
+		return rc;
+	}
+	o.cmd = argv[1];
+	if (strcmp(o.cmd, "run") != 0 && strcmp(o.cmd, "check") != 0 &&
+	    strcmp(o.cmd, "verify") != 0) {
+		diag_add(&d, D_UNKNOWN_COMMAND, NULL, 0L, 0L, o.cmd);
+		diag_free(&d);
+		return CV_EXIT_USAGE;
+	}
+	for (rc = 2; rc < argc; rc++)
+		if (strcmp(argv[rc], "--help") == 0) {
+			fputs(S_usage, stdout);
+			return CV_EXIT_OK;
+		}
+	if (S_parse(argc, argv, &o, &d) != 0) {
+		diag_free(&d);
+		return CV_EXIT_USAGE;
+	}
+	S_quiet = o.quiet;
+	if (strcmp(o.cmd, "verify") == 0)
+		rc = S_verify(&o, &d);
+	else
+		rc = S_run(&o, &d, strcmp(o.cmd, "check") == 0);
+	diag_free(&d);
+	xmlCleanupParser();
+	return rc;
+}

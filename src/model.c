@@ -1,0 +1,313 @@
+/* model.c: customer table (hash-indexed), window arithmetic and ingest accounting. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "model.h"
+#include "util.h"
+
+static const char *const S_type_keys[CT__COUNT] = {
+	"", "dealer", "wholesaler", "retailer", "agent", "key-account",
+	"end-user"
+};
+
+/* Names users write in the type column, mapped to types. */
+static const struct {
+	const char *name;
+	enum cust_type type;
+} S_type_names[] = {
+	{ "dealer", CT_DEALER }, { "distributor", CT_DEALER },
+	{ "经销商", CT_DEALER }, { "經銷商", CT_DEALER }, { "分销商", CT_DEALER },
+	{ "經銷", CT_DEALER }, { "经销", CT_DEALER },
+	{ "wholesaler", CT_WHOLESALER }, { "批发商", CT_WHOLESALER },
+	{ "批發商", CT_WHOLESALER }, { "批发", CT_WHOLESALER },
+	{ "retailer", CT_RETAILER }, { "零售商", CT_RETAILER },
+	{ "零售", CT_RETAILER }, { "门店", CT_RETAILER }, { "門市", CT_RETAILER },
+	{ "agent", CT_AGENT }, { "代理商", CT_AGENT }, { "代理", CT_AGENT },
+	{ "key-account", CT_KEY_ACCOUNT }, { "key account", CT_KEY_ACCOUNT },
+	{ "ka", CT_KEY_ACCOUNT }, { "大客户", CT_KEY_ACCOUNT },
+	{ "大客戶", CT_KEY_ACCOUNT }, { "直供大客户", CT_KEY_ACCOUNT },
+	{ "end-user", CT_END_USER }, { "end user", CT_END_USER },
+	{ "终端用户", CT_END_USER }, { "終端用戶", CT_END_USER },
+	{ "终端客户", CT_END_USER }, { "終端客戶", CT_END_USER },
+};
+
+static const char *const S_dim_keys[DIM__COUNT] = {
+	"development", "sales-management", "network", "promotion",
+	"after-sales", "relationship", "product-traction",
+	"management-improvement", "brand-contribution", "responsiveness",
+	"quality", "safety"
+};
+
+static const char *const S_dim_names[DIM__COUNT][2] = {
+	{ "开发能力", "開發能力" }, { "销售管理水平", "銷售管理水準" },
+	{ "销售网络", "銷售網路" }, { "促销能力", "促銷能力" },
+	{ "售后服务", "售後服務" }, { "与本公司的关系", "與本公司的關係" },
+	{ "产品牵引", "產品牽引" }, { "管理改进", "管理改進" },
+	{ "品牌贡献", "品牌貢獻" }, { "快速响应", "快速響應" },
+	{ "质量", "品質" }, { "安全", "安全" },
+};
+
+static const char *const S_viol_keys[VIOL__COUNT] = {
+	"cross-territory", "price-dumping"
+};
+static const char *const S_viol_names[VIOL__COUNT][3] = {
+	{ "窜货", "竄貨", "跨区销售" }, { "低价倾销", "低價傾銷", "低价销售" },
+};
+
+const char *
+cust_type_key(enum cust_type t)
+{
+	return (unsigned)t < CT__COUNT ? S_type_keys[t] : "";
+}
+
+int
+cust_type_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(S_type_names) / sizeof(S_type_names[0]); i++)
+		if (strcasecmp(s, S_type_names[i].name) == 0)
+			return S_type_names[i].type;
+	return -1;
+}
+
+const char *
+dim_key(enum dim d)
+{
+	return (unsigned)d < DIM__COUNT ? S_dim_keys[d] : "";
+}
+
+int
+dim_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < DIM__COUNT; i++)
+		if (strcasecmp(s, S_dim_keys[i]) == 0 ||
+		    strcmp(s, S_dim_names[i][0]) == 0 ||
+		    strcmp(s, S_dim_names[i][1]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+viol_key(enum viol v)
+{
+	return (unsigned)v < VIOL__COUNT ? S_viol_keys[v] : "";
+}
+
+int
+viol_parse(const char *s)
+{
+	int i, j;
+
+	for (i = 0; i < VIOL__COUNT; i++) {
+		if (strcasecmp(s, S_viol_keys[i]) == 0)
+			return i;
+		for (j = 0; j < 3; j++)
+			if (strcmp(s, S_viol_names[i][j]) == 0)
+				return i;
+	}
+	return -1;
+}
+
+void
+model_init(struct model *m, int32_t as_of, int cycle_years)
+{
+	int y, mo, d;
+
+	memset(m, 0, sizeof(*m));
+	m->as_of = as_of;
+	m->cycle_years = cycle_years;
+	m->n_months = cycle_years * 12;
+	m->first_month = cv_month_index(as_of) - m->n_months + 1;
+	y = m->first_month / 12;
+	mo = m->first_month % 12 + 1;
+	d = 1;
+	m->window_start = cv_days_from_civil(y, mo, d);
+}
+
+static void
+S_free_customer(struct customer *c)
+{
+	free(c->id);
+	free(c->name);
+	free(c->region);
+	free(c->industry);
+	free(c->rep);
+	free(c->territory);
+	free(c->months);
+	free(c);
+}
+
+void
+model_free(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_cust; i++)
+		S_free_customer(m->cust[i]);
+	free(m->cust);
+	free(m->hslots);
+	for (i = 0; i < m->n_inputs; i++) {
+		free(m->inputs[i].path);
+		free(m->inputs[i].kind);
+		free(m->inputs[i].encoding);
+	}
+	free(m->inputs);
+	for (i = 0; i < m->n_reasons; i++) {
+		free(m->reasons[i].kind);
+		free(m->reasons[i].text);
+	}
+	free(m->reasons);
+	memset(m, 0, sizeof(*m));
+}
+
+static size_t
+S_slot(const struct model *m, const char *id)
+{
+	return (size_t)cv_hash(id, strlen(id)) & (m->n_hslots - 1);
+}
+
+struct customer *
+model_find(const struct model *m, const char *id)
+{
+	size_t s;
+
+	if (m->n_hslots == 0)
+		return NULL;
+	for (s = S_slot(m, id); m->hslots[s] != 0;
+	    s = (s + 1) & (m->n_hslots - 1))
+		if (strcmp(m->cust[m->hslots[s] - 1]->id, id) == 0)
+			return m->cust[m->hslots[s] - 1];
+	return NULL;
+}
+
+static void
+S_rehash(struct model *m, size_t n_slots)
+{
+	size_t i, s;
+
+	free(m->hslots);
+	m->n_hslots = n_slots;
+	m->hslots = cv_calloc(m->n_hslots, sizeof(*m->hslots));
+	for (i = 0; i < m->n_cust; i++) {
+		for (s = S_slot(m, m->cust[i]->id); m->hslots[s] != 0;
+		    s = (s + 1) & (m->n_hslots - 1))
+			;
+		m->hslots[s] = i + 1;
+	}
+}
+
+struct customer *
+model_get(struct model *m, const char *id, int *created)
+{
+	struct customer *c;
+	size_t s;
+	int i;
+
+	*created = 0;
+	if ((c = model_find(m, id)) != NULL)
+		return c;
+	*created = 1;
+	c = cv_calloc(1, sizeof(*c));
+	c->id = cv_strdup(id);
+	c->name = cv_strdup("");
+	c->region = cv_strdup("");
+	c->industry = cv_strdup("");
+	c->rep = cv_strdup("");
+	c->territory = cv_strdup("");
+	c->since = CV_DATE_NONE;
+	c->terms_days = -1;
+	c->first_sale = c->last_sale = CV_DATE_NONE;
+	for (i = 0; i < DIM__COUNT; i++) {
+		c->dim[i] = NAN;
+		c->dim_period[i] = INT32_MIN;
+	}
+	if (m->n_cust == m->cap_cust) {
+		m->cap_cust = m->cap_cust ? m->cap_cust * 2 : 256;
+		m->cust = cv_realloc(m->cust, m->cap_cust * sizeof(*m->cust));
+	}
+	m->cust[m->n_cust++] = c;
+	if (m->n_cust * 2 > m->n_hslots)
+		S_rehash(m, m->n_hslots ? m->n_hslots * 2 : 1024);
+	else {
+		for (s = S_slot(m, id); m->hslots[s] != 0;
+		    s = (s + 1) & (m->n_hslots - 1))
+			;
+		m->hslots[s] = m->n_cust;
+	}
+	return c;
+}
+
+int
+model_month_slot(const struct model *m, int32_t day)
+{
+	int32_t slot;
+
+	if (day > m->as_of || day < m->window_start)
+		return -1;
+	slot = cv_month_index(day) - m->first_month;
+	return slot >= 0 && slot < m->n_months ? (int)slot : -1;
+}
+
+int
+model_year_of(const struct model *m, int32_t day)
+{
+	int slot = model_month_slot(m, day);
+
+	return slot < 0 ? -1 : slot / 12;
+}
+
+struct input_stats *
+model_add_input(struct model *m, const char *kind, const char *path)
+{
+	struct input_stats *in;
+
+	m->inputs = cv_realloc(m->inputs, (m->n_inputs + 1) * sizeof(*m->inputs));
+	in = &m->inputs[m->n_inputs++];
+	memset(in, 0, sizeof(*in));
+	in->kind = cv_strdup(kind);
+	in->path = cv_strdup(path);
+	in->encoding = cv_strdup("");
+	in->date_min = in->date_max = CV_DATE_NONE;
+	return in;
+}
+
+void
+model_count_reject(struct model *m, const char *kind, int id, const char *text)
+{
+	size_t i;
+	struct reject_reason *r;
+
+	for (i = 0; i < m->n_reasons; i++)
+		if (m->reasons[i].id == id && strcmp(m->reasons[i].kind, kind) == 0) {
+			m->reasons[i].count++;
+			return;
+		}
+	m->reasons = cv_realloc(m->reasons, (m->n_reasons + 1) *
+	    sizeof(*m->reasons));
+	r = &m->reasons[m->n_reasons++];
+	r->kind = cv_strdup(kind);
+	r->id = id;
+	r->text = cv_strdup(text);
+	r->count = 1;
+}
+
+static int
+S_cmp_cust(const void *a, const void *b)
+{
+	const struct customer *x = *(const struct customer *const *)a;
+	const struct customer *y = *(const struct customer *const *)b;
+
+	return strcmp(x->id, y->id);
+}
+
+void
+model_sort(struct model *m)
+{
+	qsort(m->cust, m->n_cust, sizeof(*m->cust), S_cmp_cust);
+	S_rehash(m, m->n_hslots ? m->n_hslots : 1024);
+}

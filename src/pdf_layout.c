@@ -1,0 +1,1920 @@
+/* pdf_layout.c: the pl_ document model over libharu: pages, cursor, text wrapping, tables, images. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hpdf.h>
+#include <hpdf_font.h>
+#include <hpdf_fontdef.h>
+
+#include "pdf_layout.h"
+#include "util.h"
+
+#define S_NONE ((size_t)-1)
+
+struct S_heading {
+	int level;		/* 1-3 */
+	char *text;		/* cleaned UTF-8 */
+	int page;		/* index into pages */
+	float top;		/* y of the heading's top */
+};
+
+struct S_page {
+	HPDF_Page page;
+	enum pl_orient orient;
+	int decorate;
+};
+
+struct pl_doc {
+	HPDF_Doc pdf;
+	HPDF_Font font;
+	HPDF_FontDef fontdef;	/* for glyph coverage; may be NULL */
+	HPDF_ExtGState alpha_gs[11];	/* fill opacity 0.0, 0.1, ... 1.0 */
+	char err[256];		/* first error, "" if none */
+	int failed;
+	size_t replaced;	/* characters replaced by '?' */
+	struct pl_palette pal;
+
+	struct S_page *pages;
+	int n_pages, cap_pages;
+	int cur;		/* page being drawn on, -1 = none */
+	HPDF_Page page;		/* pages[cur].page */
+	enum pl_orient orient;	/* for automatic page breaks */
+	float pw, ph;		/* current page size, points */
+	float ml, mr, mt, mb;	/* margins, points */
+	float y;		/* cursor: top of the next block */
+	int force_break;	/* next pl_need starts a page */
+
+	char *hdr_l, *hdr_r, *ftr_l, *ftr_fmt;
+
+	short *wcache;		/* per BMP code point: width/1000 em, -1 unknown */
+	unsigned char *gcache;	/* per BMP code point: 0 unknown, 1 have, 2 not */
+
+	HPDF_Outline outline[3];	/* last outline entry per level */
+	struct S_heading *heads;
+	size_t n_heads, cap_heads;
+	int toc_first, toc_n;	/* reserved pages, -1 if none */
+
+	/* current table */
+	int in_table;
+	struct pl_col *cols;
+	float *colx, *colw;	/* left edge and width per column */
+	int n_cols;
+	float t_size, t_lead, t_padx, t_pady;
+	int t_zebra;
+	long t_row;		/* body rows so far */
+	int saved;
+};
+
+/* ---- errors ----------------------------------------------------------- */
+
+static void
+S_fail(struct pl_doc *doc, const char *msg)
+{
+	if (!doc->failed) {
+		snprintf(doc->err, sizeof(doc->err), "%s", msg);
+		doc->failed = 1;
+	}
+}
+
+static const char *
+S_hpdf_text(HPDF_STATUS code)
+{
+	switch (code) {
+	case HPDF_FILE_IO_ERROR:
+		return "file input/output error";
+	case HPDF_FILE_OPEN_ERROR:
+		return "cannot open file";
+	case HPDF_FAILD_TO_ALLOC_MEM:
+		return "out of memory";
+	case HPDF_INVALID_TTC_INDEX:
+		return "invalid index in TrueType collection";
+	case HPDF_INVALID_TTC_FILE:
+		return "invalid TrueType collection";
+	case HPDF_TTF_INVALID_FOMAT:
+		return "invalid TrueType font";
+	case HPDF_TTF_MISSING_TABLE:
+		return "TrueType font lacks a required table";
+	case HPDF_TTF_CANNOT_EMBEDDING_FONT:
+		return "font licence forbids embedding";
+	case HPDF_INVALID_PNG_IMAGE:
+		return "invalid PNG image";
+	case HPDF_INVALID_JPEG_DATA:
+		return "invalid JPEG image";
+	case HPDF_UNSUPPORTED_JPEG_FORMAT:
+		return "unsupported JPEG format";
+	case HPDF_LIBPNG_ERROR:
+		return "PNG decoding error";
+	case HPDF_PAGE_OUT_OF_RANGE:
+		return "drawing outside the page";
+	default:
+		return NULL;
+	}
+}
+
+static void
+S_error_fn(HPDF_STATUS code, HPDF_STATUS detail, void *user)
+{
+	struct pl_doc *doc = user;
+	const char *t = S_hpdf_text(code);
+	char msg[160];
+
+	if (t != NULL)
+		snprintf(msg, sizeof(msg), "libharu: %s (0x%04X, detail %u)", t,
+		    (unsigned)code, (unsigned)detail);
+	else
+		snprintf(msg, sizeof(msg), "libharu error 0x%04X (detail %u)",
+		    (unsigned)code, (unsigned)detail);
+	S_fail(doc, msg);
+}
+
+static void
+S_copy_err(char *err, size_t errsz, const char *msg)
+{
+	if (err != NULL && errsz > 0)
+		snprintf(err, errsz, "%s", msg);
+}
+
+const char *
+pl_doc_error(const struct pl_doc *doc)
+{
+	return doc->err;
+}
+
+size_t
+pl_doc_replaced(const struct pl_doc *doc)
+{
+	return doc->replaced;
+}
+
+/* ---- palette ---------------------------------------------------------- */
+
+struct pl_rgb
+pl_rgb_hex(unsigned long rgb)
+{
+	struct pl_rgb c;
+
+	c.r = (float)((rgb >> 16) & 0xFF) / 255.0f;
+	c.g = (float)((rgb >> 8) & 0xFF) / 255.0f;
+	c.b = (float)(rgb & 0xFF) / 255.0f;
+	return c;
+}
+
+void
+pl_palette_default(struct pl_palette *pal)
+{
+	static const unsigned long series[PL_SERIES_MAX] = {
+		0x1F5C73,	/* dark teal (accent) */
+		0xC8963E,	/* ochre */
+		0x7A9E7E,	/* sage */
+		0x8C6D8F,	/* mauve */
+		0x9AA5AE,	/* slate grey */
+		0xB5574B	/* brick */
+	};
+	int i;
+
+	memset(pal, 0, sizeof(*pal));
+	pal->accent = pl_rgb_hex(series[0]);
+	pal->text = pl_rgb_hex(0x26292C);
+	pal->muted = pl_rgb_hex(0x6B7278);
+	pal->rule = pl_rgb_hex(0xC9CED3);
+	pal->zebra = pl_rgb_hex(0xF2F4F5);
+	pal->total = pl_rgb_hex(0xE3E9EC);
+	for (i = 0; i < PL_SERIES_MAX; i++)
+		pal->series[i] = pl_rgb_hex(series[i]);
+	pal->n_series = PL_SERIES_MAX;
+}
+
+void
+pl_palette_accent(struct pl_palette *pal, float r, float g, float b)
+{
+	pal->accent.r = r;
+	pal->accent.g = g;
+	pal->accent.b = b;
+	pal->series[0] = pal->accent;
+}
+
+void
+pl_doc_set_palette(struct pl_doc *doc, const struct pl_palette *pal)
+{
+	doc->pal = *pal;
+	if (doc->pal.n_series < 1 || doc->pal.n_series > PL_SERIES_MAX)
+		doc->pal.n_series = PL_SERIES_MAX;
+}
+
+const struct pl_palette *
+pl_doc_palette(const struct pl_doc *doc)
+{
+	return &doc->pal;
+}
+
+/* ---- UTF-8 and line breaking (pure) ----------------------------------- */
+
+/* Decode one code point at s[*i] (n bytes); -1 if invalid (advances 1). */
+static long
+S_decode(const char *s, size_t n, size_t *i)
+{
+	const unsigned char *p = (const unsigned char *)s + *i;
+	size_t left = n - *i, len, k;
+	long cp, min;
+
+	if (p[0] < 0x80) {
+		*i += 1;
+		return p[0];
+	} else if (p[0] >= 0xC2 && p[0] <= 0xDF) {
+		len = 2; cp = p[0] & 0x1F; min = 0x80;
+	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		len = 3; cp = p[0] & 0x0F; min = 0x800;
+	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		len = 4; cp = p[0] & 0x07; min = 0x10000;
+	} else {
+		*i += 1;
+		return -1;
+	}
+	if (left < len) {
+		*i += 1;
+		return -1;
+	}
+	for (k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80) {
+			*i += 1;
+			return -1;
+		}
+		cp = (cp << 6) | (p[k] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+		*i += 1;
+		return -1;
+	}
+	*i += len;
+	return cp;
+}
+
+static int
+S_valid(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n)
+		if (S_decode(s, n, &i) < 0)
+			return 0;
+	return 1;
+}
+
+int
+pl_is_cjk(long cp)
+{
+	return (cp >= 0x1100 && cp <= 0x11FF) ||	/* Hangul Jamo */
+	    (cp >= 0x2E80 && cp <= 0x2FFF) ||		/* radicals */
+	    (cp >= 0x3000 && cp <= 0x303F) ||		/* CJK punctuation */
+	    (cp >= 0x3040 && cp <= 0x31FF) ||		/* kana, bopomofo */
+	    (cp >= 0x3200 && cp <= 0x4DBF) ||		/* enclosed, Ext-A */
+	    (cp >= 0x4E00 && cp <= 0x9FFF) ||		/* ideographs */
+	    (cp >= 0xA000 && cp <= 0xA4CF) ||		/* Yi */
+	    (cp >= 0xAC00 && cp <= 0xD7AF) ||		/* Hangul */
+	    (cp >= 0xF900 && cp <= 0xFAFF) ||		/* compatibility */
+	    (cp >= 0xFE30 && cp <= 0xFE4F) ||		/* vertical forms */
+	    (cp >= 0xFF00 && cp <= 0xFF60) ||		/* full-width */
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) ||
+	    (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
+static int
+S_in(long cp, const long *set, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (set[i] == cp)
+			return 1;
+	return 0;
+}
+
+int
+pl_no_line_start(long cp)
+{
+	static const long set[] = {
+		'!', ')', ',', '.', ':', ';', '?', ']', '}', '%',
+		0x00B0, 0x00B7, 0x2014, 0x2019, 0x201D, 0x2025, 0x2026, 0x2030,
+		0x2103, 0x3001, 0x3002, 0x3005, 0x3009, 0x300B, 0x300D, 0x300F,
+		0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0x301E, 0x3041, 0x3043,
+		0x3045, 0x3047, 0x3049, 0x3063, 0x3083, 0x3085, 0x3087, 0x308E,
+		0x30A1, 0x30A3, 0x30A5, 0x30A7, 0x30A9, 0x30C3, 0x30E3, 0x30E5,
+		0x30E7, 0x30EE, 0x30F5, 0x30F6, 0x30FB, 0x30FC, 0xFE50, 0xFE51,
+		0xFE52, 0xFE54, 0xFE55, 0xFE56, 0xFE57, 0xFE5A, 0xFE5C, 0xFE5E,
+		0xFF01, 0xFF05, 0xFF09, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF1F,
+		0xFF3D, 0xFF5D, 0xFF5E, 0xFF61, 0xFF63, 0xFF64
+	};
+
+	return S_in(cp, set, sizeof(set) / sizeof(set[0]));
+}
+
+int
+pl_no_line_end(long cp)
+{
+	static const long set[] = {
+		'(', '[', '{', 0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E,
+		0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFE59, 0xFE5B,
+		0xFE5D, 0xFF04, 0xFF08, 0xFF3B, 0xFF5B, 0xFF62, 0xFFE1, 0xFFE5
+	};
+
+	return S_in(cp, set, sizeof(set) / sizeof(set[0]));
+}
+
+/* May a line end between prev and cp? */
+static int
+S_can_break(long prev, long cp)
+{
+	if (cp == ' ')
+		return 0;
+	if (prev == ' ')
+		return 1;
+	if (!pl_is_cjk(prev) && !pl_is_cjk(cp))
+		return 0;
+	return !pl_no_line_start(cp) && !pl_no_line_end(prev);
+}
+
+struct S_lines {
+	struct pl_span *v;
+	size_t n, cap;
+};
+
+static void
+S_emit(struct S_lines *l, size_t start, size_t len, float width)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->v = cv_realloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n].start = start;
+	l->v[l->n].len = len;
+	l->v[l->n].width = width;
+	l->n++;
+}
+
+/* State of the line being built. */
+struct S_wrapst {
+	size_t ls;		/* line start */
+	float w;		/* width of [ls, i) */
+	float w_ink;		/* width up to the last non-space */
+	size_t end_ink;		/* byte end of the last non-space */
+	long prev;		/* previous code point on the line, -1 none */
+	size_t brk;		/* last break opportunity, S_NONE */
+	float brk_w;		/* ink width of the line before brk */
+	size_t brk_end;		/* ink end of the line before brk */
+};
+
+static void
+S_wrap_step(struct S_wrapst *st, long cp, size_t i, size_t j, float cw)
+{
+	if (st->prev >= 0 && S_can_break(st->prev, cp)) {
+		st->brk = i;
+		st->brk_w = st->w_ink;
+		st->brk_end = st->end_ink;
+	}
+	st->w += cw;
+	if (cp != ' ') {
+		st->w_ink = st->w;
+		st->end_ink = j;
+	}
+	st->prev = cp;
+}
+
+static void
+S_wrap_reset(struct S_wrapst *st, size_t ls)
+{
+	st->ls = ls;
+	st->w = st->w_ink = 0;
+	st->end_ink = ls;
+	st->prev = -1;
+	st->brk = S_NONE;
+	st->brk_w = 0;
+	st->brk_end = ls;
+}
+
+int
+pl_wrap(const char *s, size_t n, float max_width, pl_width_fn width,
+    void *ctx, struct pl_span **lines)
+{
+	struct S_lines out = { NULL, 0, 0 };
+	struct S_wrapst st;
+	size_t i, j;
+	long cp;
+	float cw;
+
+	if (!S_valid(s, n))
+		return -1;
+	S_wrap_reset(&st, 0);
+	i = 0;
+	while (i < n) {
+		j = i;
+		cp = S_decode(s, n, &j);
+		if (cp == '\n') {
+			S_emit(&out, st.ls, st.end_ink - st.ls, st.w_ink);
+			S_wrap_reset(&st, j);
+			i = j;
+			continue;
+		}
+		cw = width(cp, ctx);
+		if (cp != ' ' && st.prev >= 0 && st.w + cw > max_width) {
+			size_t k;
+
+			/* Would a break right here be allowed? */
+			if (S_can_break(st.prev, cp)) {
+				st.brk = i;
+				st.brk_w = st.w_ink;
+				st.brk_end = st.end_ink;
+			}
+			if (st.brk != S_NONE && st.brk_end > st.ls) {
+				S_emit(&out, st.ls, st.brk_end - st.ls,
+				    st.brk_w);
+				k = st.brk;
+			} else {
+				/* hard break inside a word */
+				S_emit(&out, st.ls, st.end_ink - st.ls,
+				    st.w_ink);
+				k = i;
+			}
+			while (k < n && s[k] == ' ')
+				k++;
+			S_wrap_reset(&st, k);
+			/* re-measure what moved to the new line */
+			while (k < i) {
+				size_t k0 = k;
+				long c2 = S_decode(s, n, &k);
+
+				S_wrap_step(&st, c2, k0, k, width(c2, ctx));
+			}
+			if (k > i) {	/* spaces skipped past i */
+				i = k;
+				continue;
+			}
+			/* fall through: place cp on the new line (may break
+			 * again if the moved part plus cp is still too wide) */
+			if (st.prev >= 0 && st.w + cw > max_width)
+				continue;
+		}
+		S_wrap_step(&st, cp, i, j, cw);
+		i = j;
+	}
+	S_emit(&out, st.ls, st.end_ink - st.ls, st.w_ink);
+	*lines = out.v;
+	return (int)out.n;
+}
+
+static void
+S_put(struct buf *b, long cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		buf_add(b, u, 1);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		buf_add(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		buf_add(b, u, 3);
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		buf_add(b, u, 4);
+	}
+}
+
+char *
+pl_utf8_clean(const char *s, int keep_newlines, size_t *n_replaced)
+{
+	struct buf b;
+	size_t n = s ? strlen(s) : 0, i = 0, bad = 0;
+	long cp;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while (i < n) {
+		cp = S_decode(s, n, &i);
+		if (cp == '\r') {
+			if (i < n && s[i] == '\n')
+				continue;
+			cp = '\n';
+		}
+		if (cp == '\n') {
+			S_put(&b, keep_newlines ? '\n' : ' ');
+		} else if (cp == '\t') {
+			S_put(&b, ' ');
+		} else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) ||
+		    cp > 0xFFFF || (cp >= 0xFFF9 && cp <= 0xFFFF)) {
+			S_put(&b, '?');
+			bad++;
+		} else if (cp == 0xFEFF || cp == 0x200B) {
+			continue;	/* BOM, zero-width space: drop */
+		} else {
+			S_put(&b, cp);
+		}
+	}
+	if (n_replaced != NULL)
+		*n_replaced = bad;
+	return b.data;
+}
+
+/* ---- font metrics ----------------------------------------------------- */
+
+static int
+S_has_glyph(struct pl_doc *doc, long cp)
+{
+	if (cp < 0x20 || cp > 0xFFFF)
+		return 0;
+	if (doc->fontdef == NULL)
+		return 1;
+	if (doc->gcache[cp] == 0)
+		doc->gcache[cp] = HPDF_TTFontDef_GetGlyphid(doc->fontdef,
+		    (HPDF_UINT16)cp) != 0 || cp == ' ' ? 1 : 2;
+	return doc->gcache[cp] == 1;
+}
+
+/* Advance in 1/1000 em. */
+static float
+S_cp_width(long cp, void *ctx)
+{
+	struct pl_doc *doc = ctx;
+
+	if (cp < 0 || cp > 0xFFFF)
+		return 500;
+	if (doc->wcache[cp] < 0)
+		doc->wcache[cp] = (short)HPDF_Font_GetUnicodeWidth(doc->font,
+		    (HPDF_UNICODE)cp);
+	return doc->wcache[cp];
+}
+
+/* Clean text for drawing: valid UTF-8, BMP, glyphs present. */
+static char *
+S_prepare(struct pl_doc *doc, const char *s, int keep_newlines)
+{
+	size_t bad = 0, i = 0, n;
+	char *clean = pl_utf8_clean(s, keep_newlines, &bad);
+	struct buf b;
+	long cp;
+	int missing = 0;
+
+	n = strlen(clean);
+	while (i < n) {
+		cp = S_decode(clean, n, &i);
+		if (cp != '\n' && !S_has_glyph(doc, cp)) {
+			missing = 1;
+			break;
+		}
+	}
+	if (missing) {
+		buf_init(&b);
+		buf_add(&b, "", 0);
+		i = 0;
+		while (i < n) {
+			cp = S_decode(clean, n, &i);
+			if (cp != '\n' && !S_has_glyph(doc, cp)) {
+				cp = '?';
+				bad++;
+			}
+			S_put(&b, cp);
+		}
+		free(clean);
+		clean = b.data;
+	}
+	doc->replaced += bad;
+	return clean;
+}
+
+static float
+S_width_n(struct pl_doc *doc, const char *s, size_t n, float size)
+{
+	size_t i = 0;
+	float w = 0;
+
+	while (i < n) {
+		long cp = S_decode(s, n, &i);
+		w += S_cp_width(cp, doc);
+	}
+	return w * size / 1000.0f;
+}
+
+float
+pl_text_width(struct pl_doc *doc, const char *utf8, float size)
+{
+	char *t = S_prepare(doc, utf8, 0);
+	float w = S_width_n(doc, t, strlen(t), size);
+
+	free(t);
+	return w;
+}
+
+/* ---- document --------------------------------------------------------- */
+
+const char *
+pl_font_choose(const char *built, int traditional, int *ttc_index)
+{
+	static const char uming[] = "/usr/share/fonts/truetype/arphic/uming.ttc";
+
+	if (built != NULL && access(built, R_OK) == 0) {
+		*ttc_index = -1;
+		return built;
+	}
+	if (access(uming, R_OK) == 0) {
+		*ttc_index = traditional ? 2 : 0;
+		return uming;
+	}
+	return NULL;
+}
+
+static HPDF_FontDef
+S_fontdef(HPDF_Font font)
+{
+	HPDF_FontAttr attr;
+
+	/*
+	 * libharu internals (hpdf_font.h): a Type0 font made from a TrueType
+	 * file keeps the TrueType font definition in its own attr.
+	 */
+	if (font == NULL || (attr = (HPDF_FontAttr)font->attr) == NULL ||
+	    attr->fontdef == NULL ||
+	    attr->fontdef->type != HPDF_FONTDEF_TYPE_TRUETYPE)
+		return NULL;
+	return attr->fontdef;
+}
+
+struct pl_doc *
+pl_doc_new(const char *font_path, int ttc_index, char *err, size_t errsz)
+{
+	struct pl_doc *doc = cv_calloc(1, sizeof(*doc));
+	const char *name;
+
+	doc->cur = -1;
+	doc->toc_first = -1;
+	doc->ml = doc->mr = 56;
+	doc->mt = 64;
+	doc->mb = 60;
+	pl_palette_default(&doc->pal);
+	doc->wcache = cv_malloc(65536 * sizeof(short));
+	memset(doc->wcache, 0xFF, 65536 * sizeof(short));
+	doc->gcache = cv_calloc(65536, 1);
+
+	doc->pdf = HPDF_New(S_error_fn, doc);
+	if (doc->pdf == NULL) {
+		S_copy_err(err, errsz, "libharu: cannot create document");
+		pl_doc_free(doc);
+		return NULL;
+	}
+	HPDF_SetCompressionMode(doc->pdf, HPDF_COMP_ALL);
+	HPDF_UseUTFEncodings(doc->pdf);
+	HPDF_SetCurrentEncoder(doc->pdf, "UTF-8");
+	HPDF_SetPageMode(doc->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+	if (font_path == NULL || access(font_path, R_OK) != 0) {
+		snprintf(doc->err, sizeof(doc->err), "cannot read font %s",
+		    font_path ? font_path : "(none)");
+		S_copy_err(err, errsz, doc->err);
+		pl_doc_free(doc);
+		return NULL;
+	}
+	if (ttc_index < 0)
+		name = HPDF_LoadTTFontFromFile(doc->pdf, font_path, HPDF_TRUE);
+	else
+		name = HPDF_LoadTTFontFromFile2(doc->pdf, font_path,
+		    (HPDF_UINT)ttc_index, HPDF_TRUE);
+	if (name != NULL)
+		doc->font = HPDF_GetFont(doc->pdf, name, "UTF-8");
+	if (doc->font == NULL || doc->failed) {
+		char msg[400];
+
+		snprintf(msg, sizeof(msg), "%s: %s", font_path,
+		    doc->failed ? doc->err : "cannot load font");
+		S_copy_err(err, errsz, msg);
+		pl_doc_free(doc);
+		return NULL;
+	}
+	doc->fontdef = S_fontdef(doc->font);
+	return doc;
+}
+
+void
+pl_doc_free(struct pl_doc *doc)
+{
+	size_t i;
+
+	if (doc == NULL)
+		return;
+	if (doc->pdf != NULL)
+		HPDF_Free(doc->pdf);
+	for (i = 0; i < doc->n_heads; i++)
+		free(doc->heads[i].text);
+	free(doc->heads);
+	free(doc->pages);
+	free(doc->hdr_l);
+	free(doc->hdr_r);
+	free(doc->ftr_l);
+	free(doc->ftr_fmt);
+	free(doc->wcache);
+	free(doc->gcache);
+	free(doc->cols);
+	free(doc->colx);
+	free(doc->colw);
+	free(doc);
+}
+
+static void
+S_info(struct pl_doc *doc, HPDF_InfoType type, const char *v)
+{
+	char *t;
+
+	if (v == NULL)
+		return;
+	t = pl_utf8_clean(v, 0, NULL);
+	HPDF_SetInfoAttr(doc->pdf, type, t);
+	free(t);
+}
+
+void
+pl_doc_set_info(struct pl_doc *doc, const char *title, const char *author,
+    const char *subject, const char *keywords, const char *creator)
+{
+	S_info(doc, HPDF_INFO_TITLE, title);
+	S_info(doc, HPDF_INFO_AUTHOR, author);
+	S_info(doc, HPDF_INFO_SUBJECT, subject);
+	S_info(doc, HPDF_INFO_KEYWORDS, keywords);
+	S_info(doc, HPDF_INFO_CREATOR, creator);
+}
+
+void
+pl_doc_set_date(struct pl_doc *doc, int year, int month, int day)
+{
+	HPDF_Date d;
+
+	memset(&d, 0, sizeof(d));
+	d.year = year;
+	d.month = month;
+	d.day = day;
+	d.ind = 'Z';
+	HPDF_SetInfoDateAttr(doc->pdf, HPDF_INFO_CREATION_DATE, d);
+	HPDF_SetInfoDateAttr(doc->pdf, HPDF_INFO_MOD_DATE, d);
+}
+
+static void
+S_setstr(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v ? pl_utf8_clean(v, 0, NULL) : NULL;
+}
+
+void
+pl_doc_set_decoration(struct pl_doc *doc, const char *header_left,
+    const char *header_right, const char *footer_left,
+    const char *footer_fmt)
+{
+	S_setstr(&doc->hdr_l, header_left);
+	S_setstr(&doc->hdr_r, header_right);
+	S_setstr(&doc->ftr_l, footer_left);
+	S_setstr(&doc->ftr_fmt, footer_fmt);
+}
+
+void
+pl_doc_set_margins(struct pl_doc *doc, float left, float right, float top,
+    float bottom)
+{
+	doc->ml = left;
+	doc->mr = right;
+	doc->mt = top;
+	doc->mb = bottom;
+}
+
+/* ---- pages ------------------------------------------------------------ */
+
+static void
+S_select_page(struct pl_doc *doc, int idx)
+{
+	doc->cur = idx;
+	doc->page = doc->pages[idx].page;
+	doc->pw = HPDF_Page_GetWidth(doc->page);
+	doc->ph = HPDF_Page_GetHeight(doc->page);
+}
+
+void
+pl_page_new(struct pl_doc *doc, enum pl_orient orient, int decorate)
+{
+	HPDF_Page page;
+
+	if (doc->failed)
+		return;
+	page = HPDF_AddPage(doc->pdf);
+	if (page == NULL)
+		return;
+	HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, orient == PL_LANDSCAPE ?
+	    HPDF_PAGE_LANDSCAPE : HPDF_PAGE_PORTRAIT);
+	if (doc->n_pages == doc->cap_pages) {
+		doc->cap_pages = doc->cap_pages ? 2 * doc->cap_pages : 32;
+		doc->pages = cv_realloc(doc->pages,
+		    (size_t)doc->cap_pages * sizeof(*doc->pages));
+	}
+	doc->pages[doc->n_pages].page = page;
+	doc->pages[doc->n_pages].orient = orient;
+	doc->pages[doc->n_pages].decorate = decorate;
+	doc->n_pages++;
+	doc->orient = orient;
+	S_select_page(doc, doc->n_pages - 1);
+	doc->y = doc->ph - doc->mt;
+	doc->force_break = 0;
+}
+
+int
+pl_page_count(const struct pl_doc *doc)
+{
+	return doc->n_pages;
+}
+
+int
+pl_page_number(const struct pl_doc *doc)
+{
+	return doc->cur + 1;
+}
+
+float
+pl_left(const struct pl_doc *doc)
+{
+	return doc->ml;
+}
+
+float
+pl_right(const struct pl_doc *doc)
+{
+	return doc->pw - doc->mr;
+}
+
+float
+pl_width(const struct pl_doc *doc)
+{
+	return doc->pw - doc->ml - doc->mr;
+}
+
+float
+pl_top(const struct pl_doc *doc)
+{
+	return doc->ph - doc->mt;
+}
+
+float
+pl_bottom(const struct pl_doc *doc)
+{
+	return doc->mb;
+}
+
+float
+pl_y(const struct pl_doc *doc)
+{
+	return doc->y;
+}
+
+void
+pl_set_y(struct pl_doc *doc, float y)
+{
+	doc->y = y;
+}
+
+void
+pl_space(struct pl_doc *doc, float dy)
+{
+	doc->y -= dy;
+	if (doc->y < doc->mb)
+		doc->y = doc->mb;
+}
+
+float
+pl_remaining(const struct pl_doc *doc)
+{
+	if (doc->cur < 0 || doc->force_break)
+		return 0;
+	return doc->y - doc->mb;
+}
+
+int
+pl_need(struct pl_doc *doc, float h)
+{
+	if (doc->cur >= 0 && !doc->force_break) {
+		if (doc->y - h >= doc->mb - 0.01f)
+			return 0;
+		/* never loop on a block taller than a page */
+		if (doc->y >= doc->ph - doc->mt - 0.01f)
+			return 0;
+	}
+	pl_page_new(doc, doc->orient, 1);
+	return 1;
+}
+
+struct pl_box
+pl_take(struct pl_doc *doc, float h)
+{
+	struct pl_box b;
+
+	pl_need(doc, h);
+	if (h > doc->y - doc->mb)
+		h = doc->y - doc->mb;
+	b.x = doc->ml;
+	b.w = pl_width(doc);
+	b.h = h;
+	b.y = doc->y - h;
+	doc->y -= h;
+	return b;
+}
+
+/* ---- drawing primitives ----------------------------------------------- */
+
+static int
+S_ok(struct pl_doc *doc)
+{
+	return !doc->failed && doc->page != NULL;
+}
+
+static void
+S_fill_color(struct pl_doc *doc, const struct pl_rgb *c)
+{
+	HPDF_Page_SetRGBFill(doc->page, c->r, c->g, c->b);
+}
+
+static void
+S_stroke_color(struct pl_doc *doc, const struct pl_rgb *c)
+{
+	HPDF_Page_SetRGBStroke(doc->page, c->r, c->g, c->b);
+}
+
+void
+pl_fill_rect(struct pl_doc *doc, float x, float y, float w, float h,
+    const struct pl_rgb *color)
+{
+	if (!S_ok(doc) || w <= 0 || h <= 0)
+		return;
+	S_fill_color(doc, color);
+	HPDF_Page_Rectangle(doc->page, x, y, w, h);
+	HPDF_Page_Fill(doc->page);
+}
+
+void
+pl_stroke_rect(struct pl_doc *doc, float x, float y, float w, float h,
+    float line_w, const struct pl_rgb *color)
+{
+	if (!S_ok(doc))
+		return;
+	S_stroke_color(doc, color);
+	HPDF_Page_SetLineWidth(doc->page, line_w);
+	HPDF_Page_Rectangle(doc->page, x, y, w, h);
+	HPDF_Page_Stroke(doc->page);
+}
+
+void
+pl_line(struct pl_doc *doc, float x0, float y0, float x1, float y1,
+    float line_w, const struct pl_rgb *color)
+{
+	if (!S_ok(doc))
+		return;
+	S_stroke_color(doc, color);
+	HPDF_Page_SetLineWidth(doc->page, line_w);
+	HPDF_Page_MoveTo(doc->page, x0, y0);
+	HPDF_Page_LineTo(doc->page, x1, y1);
+	HPDF_Page_Stroke(doc->page);
+}
+
+void
+pl_dashed_line(struct pl_doc *doc, float x0, float y0, float x1, float y1,
+    float line_w, float dash, float gap, const struct pl_rgb *color)
+{
+	HPDF_UINT16 pat[2];
+
+	if (!S_ok(doc))
+		return;
+	pat[0] = (HPDF_UINT16)(dash < 1 ? 1 : dash + 0.5f);
+	pat[1] = (HPDF_UINT16)(gap < 1 ? 1 : gap + 0.5f);
+	HPDF_Page_SetDash(doc->page, pat, 2, 0);
+	pl_line(doc, x0, y0, x1, y1, line_w, color);
+	HPDF_Page_SetDash(doc->page, NULL, 0, 0);
+}
+
+void
+pl_polyline(struct pl_doc *doc, const float *xy, size_t n, float line_w,
+    const struct pl_rgb *color)
+{
+	size_t i;
+
+	if (!S_ok(doc) || n < 2)
+		return;
+	S_stroke_color(doc, color);
+	HPDF_Page_SetLineWidth(doc->page, line_w);
+	HPDF_Page_SetLineJoin(doc->page, HPDF_ROUND_JOIN);
+	HPDF_Page_MoveTo(doc->page, xy[0], xy[1]);
+	for (i = 1; i < n; i++)
+		HPDF_Page_LineTo(doc->page, xy[2 * i], xy[2 * i + 1]);
+	HPDF_Page_Stroke(doc->page);
+	HPDF_Page_SetLineJoin(doc->page, HPDF_MITER_JOIN);
+}
+
+void
+pl_dots(struct pl_doc *doc, const float *xy, size_t n, float r,
+    const struct pl_rgb *color, float alpha)
+{
+	size_t i;
+	int a;
+
+	if (!S_ok(doc) || n == 0)
+		return;
+	a = (int)(alpha * 10 + 0.5f);
+	if (a < 0)
+		a = 0;
+	if (a > 10)
+		a = 10;
+	HPDF_Page_GSave(doc->page);
+	if (a < 10) {
+		if (doc->alpha_gs[a] == NULL) {
+			doc->alpha_gs[a] = HPDF_CreateExtGState(doc->pdf);
+			HPDF_ExtGState_SetAlphaFill(doc->alpha_gs[a],
+			    (HPDF_REAL)a / 10.0f);
+		}
+		HPDF_Page_SetExtGState(doc->page, doc->alpha_gs[a]);
+	}
+	S_fill_color(doc, color);
+	for (i = 0; i < n; i++)
+		HPDF_Page_Circle(doc->page, xy[2 * i], xy[2 * i + 1], r);
+	HPDF_Page_Fill(doc->page);
+	HPDF_Page_GRestore(doc->page);
+}
+
+/* ---- text ------------------------------------------------------------- */
+
+/* Draw already-clean text (n bytes) at baseline (x, y), left aligned. */
+static void
+S_show(struct pl_doc *doc, float x, float y, float size,
+    const struct pl_rgb *color, const char *s, size_t n)
+{
+	char *t;
+
+	if (!S_ok(doc) || n == 0)
+		return;
+	t = cv_strndup(s, n);
+	HPDF_Page_BeginText(doc->page);
+	HPDF_Page_SetFontAndSize(doc->page, doc->font, size);
+	S_fill_color(doc, color ? color : &doc->pal.text);
+	HPDF_Page_TextOut(doc->page, x, y, t);
+	HPDF_Page_EndText(doc->page);
+	free(t);
+}
+
+static float
+S_align_x(float x, float w, enum pl_align align)
+{
+	if (align == PL_RIGHT)
+		return x - w;
+	if (align == PL_CENTER)
+		return x - w / 2;
+	return x;
+}
+
+void
+pl_text(struct pl_doc *doc, float x, float y, float size,
+    enum pl_align align, const struct pl_rgb *color, const char *utf8)
+{
+	char *t;
+	size_t n;
+
+	if (!S_ok(doc) || utf8 == NULL)
+		return;
+	t = S_prepare(doc, utf8, 0);
+	n = strlen(t);
+	S_show(doc, S_align_x(x, S_width_n(doc, t, n, size), align), y, size,
+	    color, t, n);
+	free(t);
+}
+
+/* Bytes of clean text t that fit in width with an ellipsis after them. */
+static size_t
+S_fit_prefix(struct pl_doc *doc, const char *t, size_t n, float width,
+    float size)
+{
+	float ell = S_cp_width(0x2026, doc) * size / 1000.0f, w = 0;
+	size_t i = 0, last = 0;
+
+	while (i < n) {
+		size_t k = i;
+		long cp = S_decode(t, n, &k);
+		w += S_cp_width(cp, doc) * size / 1000.0f;
+		if (w + ell > width)
+			break;
+		i = k;
+		last = i;
+	}
+	while (last > 0 && t[last - 1] == ' ')
+		last--;
+	return last;
+}
+
+void
+pl_text_fit(struct pl_doc *doc, float x, float y, float width, float size,
+    enum pl_align align, const struct pl_rgb *color, const char *utf8)
+{
+	char *t;
+	size_t n, cut;
+	float w;
+	struct buf b;
+
+	if (!S_ok(doc) || utf8 == NULL)
+		return;
+	t = S_prepare(doc, utf8, 0);
+	n = strlen(t);
+	w = S_width_n(doc, t, n, size);
+	if (w <= width + 0.01f) {
+		S_show(doc, S_align_x(x, w, align), y, size, color, t, n);
+		free(t);
+		return;
+	}
+	cut = S_fit_prefix(doc, t, n, width, size);
+	buf_init(&b);
+	buf_add(&b, t, cut);
+	buf_puts(&b, "\xE2\x80\xA6");
+	w = S_width_n(doc, b.data, b.len, size);
+	S_show(doc, S_align_x(x, w, align), y, size, color, b.data, b.len);
+	buf_free(&b);
+	free(t);
+}
+
+/* Baseline for a line box of height lead whose top is at top. */
+static float
+S_baseline(float top, float size, float lead)
+{
+	return top - lead / 2 - 0.36f * size;
+}
+
+/* Wrap clean text to width (points); returns line count, spans in *out. */
+static int
+S_wrap_doc(struct pl_doc *doc, const char *t, float width, float size,
+    struct pl_span **out)
+{
+	float units = width * 1000.0f / size;
+	int n = pl_wrap(t, strlen(t), units, S_cp_width, doc, out);
+	int i;
+
+	if (n < 0) {		/* cannot happen: t is clean */
+		*out = cv_calloc(1, sizeof(**out));
+		return 1;
+	}
+	for (i = 0; i < n; i++)
+		(*out)[i].width *= size / 1000.0f;
+	return n;
+}
+
+int
+pl_paragraph_ex(struct pl_doc *doc, const char *utf8, float size,
+    float indent, float width, float leading, enum pl_align align,
+    const struct pl_rgb *color)
+{
+	struct pl_span *ln;
+	char *t;
+	int n, i;
+	float x;
+
+	if (doc->failed || utf8 == NULL)
+		return 0;
+	if (doc->cur < 0)
+		pl_need(doc, 1);
+	if (leading <= 0)
+		leading = 1.5f * size;
+	if (width <= 0)
+		width = pl_width(doc) - indent;
+	t = S_prepare(doc, utf8, 1);
+	n = S_wrap_doc(doc, t, width, size, &ln);
+	for (i = 0; i < n; i++) {
+		pl_need(doc, leading);
+		x = doc->ml + indent;
+		if (align == PL_RIGHT)
+			x += width - ln[i].width;
+		else if (align == PL_CENTER)
+			x += (width - ln[i].width) / 2;
+		S_show(doc, x, S_baseline(doc->y, size, leading), size, color,
+		    t + ln[i].start, ln[i].len);
+		doc->y -= leading;
+	}
+	free(ln);
+	free(t);
+	return n;
+}
+
+int
+pl_paragraph(struct pl_doc *doc, const char *utf8, float size, float width,
+    float leading)
+{
+	int n = pl_paragraph_ex(doc, utf8, size, 0, width, leading, PL_LEFT,
+	    NULL);
+
+	pl_space(doc, size * 0.6f);
+	return n;
+}
+
+static void
+S_add_heading(struct pl_doc *doc, int level, const char *text, float top)
+{
+	struct S_heading *h;
+
+	if (doc->n_heads == doc->cap_heads) {
+		doc->cap_heads = doc->cap_heads ? 2 * doc->cap_heads : 32;
+		doc->heads = cv_realloc(doc->heads,
+		    doc->cap_heads * sizeof(*doc->heads));
+	}
+	h = &doc->heads[doc->n_heads++];
+	h->level = level;
+	h->text = cv_strdup(text);
+	h->page = doc->cur;
+	h->top = top;
+}
+
+int
+pl_heading(struct pl_doc *doc, int level, const char *utf8)
+{
+	static const float sizes[3] = { 17, 12.5f, 10.5f };
+	static const float before[3] = { 6, 12, 8 };
+	float size, lead, top;
+	struct pl_span *ln;
+	char *t;
+	int n, i;
+	HPDF_Outline parent, ol;
+	HPDF_Destination dst;
+
+	if (doc->failed || utf8 == NULL)
+		return doc->cur + 1;
+	if (level < 1)
+		level = 1;
+	if (level > 3)
+		level = 3;
+	size = sizes[level - 1];
+	lead = size * 1.35f;
+	t = S_prepare(doc, utf8, 0);
+	n = S_wrap_doc(doc, t, pl_width(doc), size, &ln);
+	/* keep the heading with some of what follows */
+	if (doc->cur >= 0 && !doc->force_break &&
+	    doc->y < doc->ph - doc->mt - 1)
+		pl_space(doc, before[level - 1]);
+	pl_need(doc, n * lead + (level == 1 ? (doc->ph - doc->mt - doc->mb) /
+	    4 : 60));
+	top = doc->y;
+	for (i = 0; i < n; i++) {
+		S_show(doc, doc->ml, S_baseline(doc->y, size, lead), size,
+		    level == 3 ? &doc->pal.text : &doc->pal.accent,
+		    t + ln[i].start, ln[i].len);
+		doc->y -= lead;
+	}
+	if (level == 1) {
+		doc->y -= 3;
+		pl_line(doc, doc->ml, doc->y, pl_right(doc), doc->y, 0.8f,
+		    &doc->pal.accent);
+		doc->y -= 10;
+	} else {
+		doc->y -= level == 2 ? 4 : 2;
+	}
+
+	parent = level == 1 ? NULL : doc->outline[level - 2];
+	if (parent == NULL && level == 3)
+		parent = doc->outline[0];
+	ol = HPDF_CreateOutline(doc->pdf, parent, t,
+	    HPDF_GetEncoder(doc->pdf, "UTF-8"));
+	if (ol != NULL) {
+		dst = HPDF_Page_CreateDestination(doc->page);
+		if (dst != NULL) {
+			HPDF_Destination_SetFitH(dst, top + size);
+			HPDF_Outline_SetDestination(ol, dst);
+		}
+		HPDF_Outline_SetOpened(ol, level == 1 ? HPDF_TRUE : HPDF_FALSE);
+	}
+	doc->outline[level - 1] = ol;
+	for (i = level; i < 3; i++)
+		doc->outline[i] = NULL;
+	S_add_heading(doc, level, t, top + size);
+	free(ln);
+	free(t);
+	return doc->cur + 1;
+}
+
+/* Marker kinds for list items. */
+enum S_marker { S_BULLET, S_BOX_EMPTY, S_BOX_CHECKED };
+
+/* A list item: the marker on the first line, then text with a hanging
+ * indent (the marker is drawn first, so it stays on the first line's page
+ * even when the text continues on the next page). */
+static void
+S_item(struct pl_doc *doc, enum S_marker mk, const char *utf8, float size)
+{
+	float lead = size * 1.5f, base, x, y, s;
+
+	if (doc->failed || utf8 == NULL)
+		return;
+	pl_need(doc, lead);
+	base = S_baseline(doc->y, size, lead);
+	if (mk == S_BULLET) {
+		float xy[2] = { doc->ml + size * 0.45f, base + 0.33f * size };
+
+		pl_dots(doc, xy, 1, size * 0.16f, &doc->pal.accent, 1);
+	} else {
+		s = size * 0.85f;
+		x = doc->ml + 1;
+		y = base - 0.1f * size;
+		pl_stroke_rect(doc, x, y, s, s, 0.7f, &doc->pal.text);
+		if (mk == S_BOX_CHECKED) {
+			float xy[6] = { x + s * 0.2f, y + s * 0.52f,
+			    x + s * 0.42f, y + s * 0.25f, x + s * 0.82f,
+			    y + s * 0.8f };
+			pl_polyline(doc, xy, 3, 1.3f, &doc->pal.accent);
+		}
+	}
+	pl_paragraph_ex(doc, utf8, size, mk == S_BULLET ? size * 1.4f :
+	    size * 1.7f, 0, lead, PL_LEFT, NULL);
+	pl_space(doc, size * 0.25f);
+}
+
+void
+pl_bullet(struct pl_doc *doc, const char *utf8, float size)
+{
+	S_item(doc, S_BULLET, utf8, size);
+}
+
+void
+pl_checkbox(struct pl_doc *doc, int checked, const char *utf8, float size)
+{
+	S_item(doc, checked ? S_BOX_CHECKED : S_BOX_EMPTY, utf8, size);
+}
+
+void
+pl_rule(struct pl_doc *doc)
+{
+	if (doc->failed)
+		return;
+	pl_need(doc, 6);
+	doc->y -= 3;
+	pl_line(doc, doc->ml, doc->y, pl_right(doc), doc->y, 0.5f,
+	    &doc->pal.rule);
+	doc->y -= 3;
+}
+
+/* ---- table of contents ------------------------------------------------ */
+
+int
+pl_toc_reserve(struct pl_doc *doc, int n_pages)
+{
+	int i;
+
+	if (doc->failed || n_pages < 1)
+		return -1;
+	doc->toc_first = doc->n_pages;
+	doc->toc_n = n_pages;
+	for (i = 0; i < n_pages; i++)
+		pl_page_new(doc, PL_PORTRAIT, 1);
+	doc->force_break = 1;
+	return doc->toc_first;
+}
+
+int
+pl_toc_render(struct pl_doc *doc, const char *title, int max_level)
+{
+	int save_cur = doc->cur, pg, left_out = 0;
+	float save_y = doc->y, save_force = (float)doc->force_break;
+	size_t i;
+	float size = 10, lead = 20;
+
+	if (doc->failed || doc->toc_first < 0)
+		return 0;
+	pg = doc->toc_first;
+	S_select_page(doc, pg);
+	doc->y = doc->ph - doc->mt;
+	if (title != NULL) {
+		char *t = S_prepare(doc, title, 0);
+		S_show(doc, doc->ml, S_baseline(doc->y, 17, 23), 17,
+		    &doc->pal.accent, t, strlen(t));
+		free(t);
+		doc->y -= 26;
+		pl_line(doc, doc->ml, doc->y, pl_right(doc), doc->y, 0.8f,
+		    &doc->pal.accent);
+		doc->y -= 14;
+	}
+	for (i = 0; i < doc->n_heads; i++) {
+		const struct S_heading *h = &doc->heads[i];
+		char num[16];
+		float ind, base, numw, tw, fs;
+		HPDF_Destination dst;
+		HPDF_Annotation an;
+		HPDF_Rect r;
+
+		if (h->level > max_level)
+			continue;
+		if (doc->y - lead < doc->mb) {
+			if (pg + 1 >= doc->toc_first + doc->toc_n) {
+				left_out++;
+				continue;
+			}
+			S_select_page(doc, ++pg);
+			doc->y = doc->ph - doc->mt;
+		}
+		fs = h->level == 1 ? size + 0.5f : size;
+		ind = (float)(h->level - 1) * 16;
+		base = S_baseline(doc->y, fs, lead);
+		snprintf(num, sizeof(num), "%d", h->page + 1);
+		numw = pl_text_width(doc, num, fs);
+		pl_text_fit(doc, doc->ml + ind, base, pl_width(doc) - ind -
+		    numw - 30, fs, PL_LEFT, h->level == 1 ? &doc->pal.accent :
+		    &doc->pal.text, h->text);
+		tw = pl_text_width(doc, h->text, fs);
+		if (tw > pl_width(doc) - ind - numw - 30)
+			tw = pl_width(doc) - ind - numw - 30;
+		pl_dashed_line(doc, doc->ml + ind + tw + 6, base,
+		    pl_right(doc) - numw - 6, base, 0.5f, 1, 2,
+		    &doc->pal.rule);
+		pl_text(doc, pl_right(doc), base, fs, PL_RIGHT, &doc->pal.text,
+		    num);
+		dst = HPDF_Page_CreateDestination(doc->pages[h->page].page);
+		if (dst != NULL) {
+			HPDF_Destination_SetFitH(dst, h->top);
+			r.left = doc->ml;
+			r.right = pl_right(doc);
+			r.bottom = doc->y - lead;
+			r.top = doc->y;
+			an = HPDF_Page_CreateLinkAnnot(doc->page, r, dst);
+			if (an != NULL)
+				HPDF_LinkAnnot_SetBorderStyle(an, 0, 0, 0);
+		}
+		doc->y -= lead;
+	}
+	S_select_page(doc, save_cur);
+	doc->y = save_y;
+	doc->force_break = (int)save_force;
+	return left_out;
+}
+
+/* ---- tables ----------------------------------------------------------- */
+
+static float
+S_lines_h(int n, float lead, float pady)
+{
+	return (float)n * lead + 2 * pady;
+}
+
+/* Draw one row of clean cells at the cursor; header if hdr. */
+static void
+S_table_draw_row(struct pl_doc *doc, char **cells, struct pl_span **ln,
+    const int *nl, int max_lines, float row_h, int hdr,
+    enum pl_row_style style)
+{
+	const struct pl_palette *p = &doc->pal;
+	struct pl_rgb white = { 1, 1, 1 };
+	const struct pl_rgb *fg = &p->text;
+	float x0 = doc->colx[0], tw = doc->colx[doc->n_cols - 1] +
+	    doc->colw[doc->n_cols - 1] - x0;
+	int c, i;
+
+	if (hdr) {
+		pl_fill_rect(doc, x0, doc->y - row_h, tw, row_h, &p->accent);
+		fg = &white;
+	} else if (style == PL_ROW_TOTAL) {
+		pl_fill_rect(doc, x0, doc->y - row_h, tw, row_h, &p->total);
+		pl_line(doc, x0, doc->y, x0 + tw, doc->y, 0.9f, &p->text);
+	} else if (style == PL_ROW_SECTION) {
+		pl_fill_rect(doc, x0, doc->y - row_h, tw, row_h, &p->total);
+		fg = &p->accent;
+	} else if (doc->t_zebra && doc->t_row % 2 == 1) {
+		pl_fill_rect(doc, x0, doc->y - row_h, tw, row_h, &p->zebra);
+	}
+	for (c = 0; c < doc->n_cols; c++) {
+		float cx = doc->colx[c] + doc->t_padx;
+		float cw = doc->colw[c] - 2 * doc->t_padx;
+		enum pl_align al = doc->cols[c].align;
+		int n = nl[c] < max_lines ? nl[c] : max_lines;
+
+		if (hdr && al == PL_LEFT)
+			al = PL_LEFT;
+		for (i = 0; i < n; i++) {
+			float top = doc->y - doc->t_pady - (float)i * doc->t_lead;
+			float base = S_baseline(top, doc->t_size, doc->t_lead);
+			const char *s = cells[c] + ln[c][i].start;
+			size_t len = ln[c][i].len;
+
+			if (i == n - 1 && n < nl[c]) {
+				/* cut: the rest does not fit on a page */
+				char *tail = cv_strdup(s);
+				pl_text_fit(doc, cx, base, cw, doc->t_size,
+				    PL_LEFT, fg, tail);
+				free(tail);
+				continue;
+			}
+			if (al == PL_RIGHT)
+				S_show(doc, cx + cw - ln[c][i].width, base,
+				    doc->t_size, fg, s, len);
+			else if (al == PL_CENTER)
+				S_show(doc, cx + (cw - ln[c][i].width) / 2,
+				    base, doc->t_size, fg, s, len);
+			else
+				S_show(doc, cx, base, doc->t_size, fg, s, len);
+		}
+	}
+	doc->y -= row_h;
+}
+
+/* Clean, wrap and measure a row; returns its height. */
+static float
+S_table_prepare(struct pl_doc *doc, const char *const *cells, int n,
+    char **clean, struct pl_span **ln, int *nl, int *max_lines)
+{
+	int c, m = 1;
+
+	for (c = 0; c < doc->n_cols; c++) {
+		const char *v = c < n && cells[c] != NULL ? cells[c] : "";
+		clean[c] = S_prepare(doc, v, 1);
+		nl[c] = S_wrap_doc(doc, clean[c], doc->colw[c] -
+		    2 * doc->t_padx, doc->t_size, &ln[c]);
+		if (nl[c] > m)
+			m = nl[c];
+	}
+	*max_lines = m;
+	return S_lines_h(m, doc->t_lead, doc->t_pady);
+}
+
+static void
+S_table_release(struct pl_doc *doc, char **clean, struct pl_span **ln)
+{
+	int c;
+
+	for (c = 0; c < doc->n_cols; c++) {
+		free(clean[c]);
+		free(ln[c]);
+	}
+}
+
+/* Largest number of lines a body row may have on an empty page. */
+static int
+S_table_max_lines(struct pl_doc *doc, float header_h)
+{
+	float body = doc->ph - doc->mt - doc->mb - header_h - 2 * doc->t_pady;
+	int m = (int)(body / doc->t_lead);
+
+	return m < 1 ? 1 : m;
+}
+
+static float
+S_table_header(struct pl_doc *doc, int draw)
+{
+	const char **titles = cv_calloc((size_t)doc->n_cols, sizeof(char *));
+	char **clean = cv_calloc((size_t)doc->n_cols, sizeof(char *));
+	struct pl_span **ln = cv_calloc((size_t)doc->n_cols, sizeof(*ln));
+	int *nl = cv_calloc((size_t)doc->n_cols, sizeof(int));
+	int c, m;
+	float h;
+
+	for (c = 0; c < doc->n_cols; c++)
+		titles[c] = doc->cols[c].title;
+	h = S_table_prepare(doc, titles, doc->n_cols, clean, ln, nl, &m);
+	if (m > 3) {		/* keep the header to three lines */
+		m = 3;
+		h = S_lines_h(m, doc->t_lead, doc->t_pady);
+	}
+	if (draw)
+		S_table_draw_row(doc, clean, ln, nl, m, h, 1, PL_ROW_NORMAL);
+	S_table_release(doc, clean, ln);
+	free(titles);
+	free(clean);
+	free(ln);
+	free(nl);
+	return h;
+}
+
+void
+pl_table_begin(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
+    float size, int zebra)
+{
+	float total, fixed = 0, wsum = 0, rest, scale, x;
+	int c;
+
+	if (doc->failed || n_cols < 1)
+		return;
+	if (doc->cur < 0)
+		pl_need(doc, 1);
+	free(doc->cols);
+	free(doc->colx);
+	free(doc->colw);
+	doc->cols = cv_calloc((size_t)n_cols, sizeof(*doc->cols));
+	doc->colx = cv_calloc((size_t)n_cols, sizeof(float));
+	doc->colw = cv_calloc((size_t)n_cols, sizeof(float));
+	memcpy(doc->cols, cols, (size_t)n_cols * sizeof(*cols));
+	doc->n_cols = n_cols;
+	doc->t_size = size > 0 ? size : 8.5f;
+	doc->t_lead = doc->t_size * 1.32f;
+	doc->t_padx = 4;
+	doc->t_pady = 3.5f;
+	doc->t_zebra = zebra;
+	doc->t_row = 0;
+	doc->in_table = 1;
+
+	total = pl_width(doc);
+	for (c = 0; c < n_cols; c++) {
+		if (cols[c].width > 0)
+			fixed += cols[c].width;
+		else
+			wsum += cols[c].weight > 0 ? cols[c].weight : 1;
+	}
+	rest = total - fixed;
+	scale = 1;
+	if (rest < 0 || (wsum == 0 && fixed > 0)) {
+		/* fixed widths do not fill the line exactly: scale them */
+		scale = total / fixed;
+		rest = 0;
+	}
+	x = doc->ml;
+	for (c = 0; c < n_cols; c++) {
+		float w;
+
+		if (cols[c].width > 0)
+			w = cols[c].width * scale;
+		else
+			w = wsum > 0 ? rest * (cols[c].weight > 0 ?
+			    cols[c].weight : 1) / wsum : 0;
+		/* a column narrower than one full-width character plus
+		 * padding cannot hold text: give it that much */
+		if (w < doc->t_size + 2 * doc->t_padx)
+			w = doc->t_size + 2 * doc->t_padx;
+		doc->colx[c] = x;
+		doc->colw[c] = w;
+		x += w;
+	}
+	if (x > doc->ml + total + 0.01f) {
+		/* minimum widths overflowed: shrink everything evenly */
+		float k = total / (x - doc->ml);
+		x = doc->ml;
+		for (c = 0; c < n_cols; c++) {
+			doc->colw[c] *= k;
+			doc->colx[c] = x;
+			x += doc->colw[c];
+		}
+	}
+	{
+		float hh = S_table_header(doc, 0);
+		pl_need(doc, hh + 2 * S_lines_h(1, doc->t_lead, doc->t_pady));
+		S_table_header(doc, 1);
+	}
+}
+
+void
+pl_table_row(struct pl_doc *doc, const char *const *cells, int n,
+    enum pl_row_style style)
+{
+	char **clean;
+	struct pl_span **ln;
+	int *nl, m, cap;
+	float h, hh;
+
+	if (doc->failed || !doc->in_table)
+		return;
+	clean = cv_calloc((size_t)doc->n_cols, sizeof(char *));
+	ln = cv_calloc((size_t)doc->n_cols, sizeof(*ln));
+	nl = cv_calloc((size_t)doc->n_cols, sizeof(int));
+	h = S_table_prepare(doc, cells, n, clean, ln, nl, &m);
+	hh = S_table_header(doc, 0);
+	cap = S_table_max_lines(doc, hh);
+	if (m > cap) {
+		m = cap;
+		h = S_lines_h(m, doc->t_lead, doc->t_pady);
+	}
+	if (pl_remaining(doc) < h) {
+		pl_line(doc, doc->colx[0], doc->y, doc->colx[doc->n_cols - 1] +
+		    doc->colw[doc->n_cols - 1], doc->y, 0.5f, &doc->pal.rule);
+		pl_page_new(doc, doc->orient, 1);
+		S_table_header(doc, 1);
+	}
+	S_table_draw_row(doc, clean, ln, nl, m, h, 0, style);
+	if (style == PL_ROW_NORMAL)
+		doc->t_row++;
+	S_table_release(doc, clean, ln);
+	free(clean);
+	free(ln);
+	free(nl);
+}
+
+void
+pl_table_end(struct pl_doc *doc)
+{
+	if (!doc->in_table)
+		return;
+	doc->in_table = 0;
+	pl_line(doc, doc->colx[0], doc->y, doc->colx[doc->n_cols - 1] +
+	    doc->colw[doc->n_cols - 1], doc->y, 0.5f, &doc->pal.rule);
+	pl_space(doc, 12);
+}
+
+/* ---- images ----------------------------------------------------------- */
+
+enum S_imgkind { S_IMG_BAD, S_IMG_PNG, S_IMG_JPEG };
+
+static enum S_imgkind
+S_image_kind(const char *path, char *msg, size_t msgsz)
+{
+	unsigned char h[24];
+	FILE *fp = fopen(path, "rb");
+	size_t n;
+
+	if (fp == NULL) {
+		snprintf(msg, msgsz, "%s: cannot open image", path);
+		return S_IMG_BAD;
+	}
+	n = fread(h, 1, sizeof(h), fp);
+	fclose(fp);
+	if (n >= 24 && memcmp(h, "\x89PNG\r\n\x1a\n", 8) == 0) {
+		unsigned long w = (unsigned long)h[16] << 24 | h[17] << 16 |
+		    h[18] << 8 | h[19];
+		unsigned long ht = (unsigned long)h[20] << 24 | h[21] << 16 |
+		    h[22] << 8 | h[23];
+		if (memcmp(h + 12, "IHDR", 4) != 0 || w == 0 || ht == 0 ||
+		    w > 10000 || ht > 10000) {
+			snprintf(msg, msgsz, "%s: unsupported PNG header",
+			    path);
+			return S_IMG_BAD;
+		}
+		return S_IMG_PNG;
+	}
+	if (n >= 3 && h[0] == 0xFF && h[1] == 0xD8 && h[2] == 0xFF)
+		return S_IMG_JPEG;
+	snprintf(msg, msgsz, "%s: not a PNG or JPEG image", path);
+	return S_IMG_BAD;
+}
+
+/*
+ * libharu decodes PNG with libpng but installs no recovery point, so a
+ * corrupt PNG aborts the process.  Try it in a child process first.
+ */
+static int
+S_png_loads(const char *path)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 0;
+	if (pid == 0) {
+		HPDF_Doc pdf;
+
+		/* libpng reports on stderr: nothing here may print */
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(1);
+		pdf = HPDF_New(NULL, NULL);
+		_exit(pdf != NULL && HPDF_LoadPngImageFromFile(pdf, path) !=
+		    NULL ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+int
+pl_image(struct pl_doc *doc, const char *path, float x, float y,
+    float max_w, float max_h, char *err, size_t errsz)
+{
+	char msg[400];
+	enum S_imgkind kind;
+	HPDF_Image im;
+	float iw, ih, k, w, h;
+	int was_failed = doc->failed;
+
+	if (!S_ok(doc)) {
+		S_copy_err(err, errsz, doc->failed ? doc->err : "no page");
+		return -1;
+	}
+	kind = S_image_kind(path, msg, sizeof(msg));
+	if (kind == S_IMG_PNG && !S_png_loads(path)) {
+		snprintf(msg, sizeof(msg), "%s: corrupt PNG image", path);
+		kind = S_IMG_BAD;
+	}
+	if (kind == S_IMG_BAD) {
+		S_copy_err(err, errsz, msg);
+		return -1;
+	}
+	im = kind == S_IMG_PNG ? HPDF_LoadPngImageFromFile(doc->pdf, path) :
+	    HPDF_LoadJpegImageFromFile(doc->pdf, path);
+	if (im == NULL || (!was_failed && doc->failed)) {
+		snprintf(msg, sizeof(msg), "%s: %s", path,
+		    doc->failed ? doc->err : "cannot load image");
+		S_copy_err(err, errsz, msg);
+		/* an image error must not spoil the document */
+		if (!was_failed) {
+			doc->failed = 0;
+			doc->err[0] = '\0';
+			HPDF_ResetError(doc->pdf);
+		}
+		return -1;
+	}
+	iw = (float)HPDF_Image_GetWidth(im);
+	ih = (float)HPDF_Image_GetHeight(im);
+	if (iw <= 0 || ih <= 0) {
+		S_copy_err(err, errsz, "image has no size");
+		return -1;
+	}
+	k = max_w / iw < max_h / ih ? max_w / iw : max_h / ih;
+	w = iw * k;
+	h = ih * k;
+	HPDF_Page_DrawImage(doc->page, im, x, y + (max_h - h) / 2, w, h);
+	return 0;
+}
+
+/* ---- finishing -------------------------------------------------------- */
+
+/* Footer text: first %d = page, second = count, %% = %. */
+static void
+S_footer_text(const char *fmt, int page, int count, struct buf *b)
+{
+	const char *p;
+	int used = 0;
+	char num[16];
+
+	for (p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 'd') {
+			snprintf(num, sizeof(num), "%d", used == 0 ? page :
+			    count);
+			if (used < 2)
+				buf_puts(b, num);
+			used++;
+			p++;
+		} else if (p[0] == '%' && p[1] == '%') {
+			buf_add(b, "%", 1);
+			p++;
+		} else {
+			buf_add(b, p, 1);
+		}
+	}
+}
+
+static void
+S_decorate(struct pl_doc *doc, int idx)
+{
+	const struct pl_palette *p = &doc->pal;
+	float fs = 7.5f, yh, yf, w;
+	struct buf b;
+
+	S_select_page(doc, idx);
+	yh = doc->ph - doc->mt + 22;
+	yf = doc->mb - 30;
+	w = pl_width(doc);
+	if (doc->hdr_l != NULL || doc->hdr_r != NULL) {
+		float wr = doc->hdr_r ? pl_text_width(doc, doc->hdr_r, fs) : 0;
+		if (doc->hdr_l != NULL)
+			pl_text_fit(doc, doc->ml, yh, w - wr - 20, fs, PL_LEFT,
+			    &p->muted, doc->hdr_l);
+		if (doc->hdr_r != NULL)
+			pl_text_fit(doc, pl_right(doc), yh, w / 2, fs,
+			    PL_RIGHT, &p->muted, doc->hdr_r);
+		pl_line(doc, doc->ml, yh - 7, pl_right(doc), yh - 7, 0.4f,
+		    &p->rule);
+	}
+	pl_line(doc, doc->ml, yf + 12, pl_right(doc), yf + 12, 0.4f, &p->rule);
+	if (doc->ftr_l != NULL)
+		pl_text_fit(doc, doc->ml, yf, w * 0.6f, fs, PL_LEFT, &p->muted,
+		    doc->ftr_l);
+	if (doc->ftr_fmt != NULL) {
+		buf_init(&b);
+		buf_add(&b, "", 0);
+		S_footer_text(doc->ftr_fmt, idx + 1, doc->n_pages, &b);
+		pl_text(doc, pl_right(doc), yf, fs, PL_RIGHT, &p->muted,
+		    b.data);
+		buf_free(&b);
+	}
+}
+
+int
+pl_doc_save(struct pl_doc *doc, const char *path, char *err, size_t errsz)
+{
+	int i;
+
+	if (doc->saved) {
+		S_copy_err(err, errsz, "document already saved");
+		return -1;
+	}
+	doc->saved = 1;
+	if (doc->in_table)
+		pl_table_end(doc);
+	if (doc->n_pages == 0)
+		pl_page_new(doc, PL_PORTRAIT, 1);
+	for (i = 0; i < doc->n_pages && !doc->failed; i++)
+		if (doc->pages[i].decorate)
+			S_decorate(doc, i);
+	if (!doc->failed)
+		HPDF_SaveToFile(doc->pdf, path);
+	if (doc->failed) {
+		char msg[600];
+
+		snprintf(msg, sizeof(msg), "%s: %s", path, doc->err);
+		S_copy_err(err, errsz, msg);
+		return -1;
+	}
+	return 0;
+}
