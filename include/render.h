@@ -22,9 +22,16 @@ struct report {
 	const struct labels *labels;	/* UI texts in the run language */
 	const struct prior *prior;	/* previous period; may be NULL */
 	const char *version;		/* tool version */
+	const char *template_path;	/* PDF report template (resolved) */
+	const char *datadir;		/* templates folder */
 	const char *font_path;		/* TrueType font for the PDF */
 	int font_index;			/* ttc index, -1 for .ttf */
 	const char *config_sha256;	/* of the user config, "" if none */
+	/* Batch documents: when subset is not NULL, the PDF covers only
+	 * these customers (indexes into ev->ec), e.g. one region's pack. */
+	const size_t *subset;
+	size_t n_subset;
+	const char *subset_label;	/* e.g. the region's name, for the cover */
 };
 
 struct renderer {

@@ -703,8 +703,10 @@ S_classes(struct evaluation *ev, const struct config *cfg)
 			e->lifecycle = "fast-growing";
 		else if (loyal && !large)
 			e->lifecycle = "loyal";
-		else if (e->score >= med_score || (!isnan(yoy) && yoy > 0) ||
-		    (!isnan(cap) && cap >= 3.5))
+		else if (!(e->flags & (1u << FLAG_FAKE_BIG |
+		    1u << FLAG_LARGE_DISLOYAL_VIOL)) &&
+		    (e->score >= med_score || (!isnan(yoy) && yoy > 0) ||
+		    (!isnan(cap) && cap >= 3.5)))
 			e->lifecycle = "worth-cultivating";
 		else
 			e->lifecycle = "none";

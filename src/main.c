@@ -151,6 +151,19 @@ S_expand_lang(const char *p, enum diag_lang lang)
 	return b.data;
 }
 
+/* A template named without a folder lives in the templates folder. */
+static char *
+S_template(const char *name, enum diag_lang lang)
+{
+	char *p = S_expand_lang(name, lang), *q;
+
+	if (strchr(p, '/') != NULL)
+		return p;
+	q = S_path(S_datadir(), p);
+	free(p);
+	return q;
+}
+
 static int
 S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 {
@@ -379,7 +392,7 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	struct report rep;
 	char *tmp[8], *final[8], *rej_tmp = NULL, *rej_final = NULL;
 	char *xsd_report = NULL, *lab_path = NULL, *pol_path = NULL,
-	    *pol_xsd = NULL, *font = NULL;
+	    *pol_xsd = NULL, *font = NULL, *tpl_path = NULL;
 	char cfg_sha[65] = "";
 	FILE *rejects = NULL;
 	size_t i, n_out = 0;
@@ -440,15 +453,10 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	lab_path = S_path(S_datadir(), "labels.xml");
 	if ((labels = labels_load(lab_path, cfg.lang, d)) == NULL)
 		goto done;
-	{
-		char *p = S_expand_lang(cfg.policies[0] ? cfg.policies :
-		    "policies-{lang}.xml", cfg.lang);
-		if (strchr(p, '/') == NULL) {
-			pol_path = S_path(S_datadir(), p);
-			free(p);
-		} else
-			pol_path = p;
-	}
+	pol_path = S_template(cfg.policies[0] ? cfg.policies :
+	    "policies-{lang}.xml", cfg.lang);
+	tpl_path = S_template(cfg.report_template[0] ? cfg.report_template :
+	    "report-{lang}.xml", cfg.lang);
 	pol_xsd = S_path(S_datadir(), "policies.xsd");
 	if ((pol = pol_load(pol_path, pol_xsd, d)) == NULL)
 		goto done;
@@ -472,6 +480,8 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	rep.prior = prior;
 	rep.version = CV_VERSION;
 	rep.font_path = font;
+	rep.template_path = tpl_path;
+	rep.datadir = S_datadir();
 	rep.font_index = -1;
 	rep.config_sha256 = cfg_sha;
 
@@ -527,6 +537,7 @@ done:
 	free(lab_path);
 	free(pol_path);
 	free(pol_xsd);
+	free(tpl_path);
 	free(font);
 	prior_free(prior);
 	recommend_free(&rec);

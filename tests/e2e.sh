@@ -1,0 +1,175 @@
+#!/bin/sh
+# e2e.sh: end-to-end tests of the custeval command on the sample company.
+# Usage: CUSTEVAL=./build/custeval sh tests/e2e.sh   (from the repository root)
+# Prints "N passed, M failed" and exits non-zero when anything failed.
+set -u
+LC_ALL=C
+export LC_ALL
+CV=${CUSTEVAL:-./build/custeval}
+T=$(mktemp -d "${TMPDIR:-/tmp}/custeval-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { # check "description" command...
+	d=$1; shift
+	if "$@" >/dev/null 2>&1; then ok; else bad "$d"; fi
+}
+expect_rc() { # expect_rc RC "description" command...
+	want=$1; d=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" = "$want" ]; then ok; else bad "$d (exit $got, want $want)"; sed 's/^/  | /' "$T/err" | head -5; fi
+}
+grep_err() { # grep_err "description" pattern
+	if grep -q -- "$2" "$T/err"; then ok; else bad "$1: stderr lacks '$2'"; sed 's/^/  | /' "$T/err" | head -5; fi
+}
+
+# --- the demo: two periods, the second with the first as prior --------------
+expect_rc 0 "run 2026-07-31" "$CV" run --config samples/demo-2026Q3.xml --out "$T/q3" --quiet
+expect_rc 0 "run 2026-10-31 with prior" "$CV" run --config samples/demo.xml --prior "$T/q3/report.xml" --out "$T/q4" --quiet
+for f in report.pdf report.xml scores.csv rejects.csv; do
+	check "q4 wrote $f" test -s "$T/q4/$f"
+done
+check "no temporary files left" sh -c "! ls -a '$T/q4' | grep -q tmp"
+
+# XML valid against the schema, for both periods
+check "q3 report.xml valid" xmllint --noout --stream --schema templates/report.xsd "$T/q3/report.xml"
+check "q4 report.xml valid" xmllint --noout --stream --schema templates/report.xsd "$T/q4/report.xml"
+check "root element and version" grep -q '<custeval-report version="1">' "$T/q4/report.xml"
+check "customer elements" grep -q '<customer id="C0001"' "$T/q4/report.xml"
+check "money with two decimals" grep -Eq '<revenue>[0-9]+\.[0-9]{2}</revenue>' "$T/q4/report.xml"
+check "migration element" grep -q '<migration prior-as-of="2026-07-31"' "$T/q4/report.xml"
+
+# PDF: Chinese text extractable, fonts embedded, structure clean
+if pdftotext "$T/q4/report.pdf" "$T/q4.txt" 2>/dev/null; then ok; else bad "pdftotext"; fi
+check "pdf has the tier heading in Chinese" grep -q '客户分级' "$T/q4.txt"
+check "pdf has the client name" grep -q '浙江恒远五金制品有限公司' "$T/q4.txt"
+check "pdf fonts embedded" sh -c "pdffonts '$T/q4/report.pdf' | awk 'NR>2 && \$5==\"yes\"' | grep -q ."
+check "qpdf --check" qpdf --check "$T/q4/report.pdf"
+
+# scores.csv: UTF-8 with BOM, one row per customer + header
+check "scores.csv has a BOM" sh -c "head -c 3 '$T/q4/scores.csv' | od -An -tx1 | grep -q 'ef bb bf'"
+n_cust=$(tail -n +2 samples/customers.csv | wc -l)
+n_rows=$(($(wc -l < "$T/q4/scores.csv") - 1))
+if [ "$n_rows" = "$n_cust" ]; then ok; else bad "scores.csv rows $n_rows != customers $n_cust"; fi
+
+# --- determinism: the same run twice gives identical bytes -------------------
+expect_rc 0 "second identical run" "$CV" run --config samples/demo.xml --prior "$T/q3/report.xml" --out "$T/q4b" --quiet
+for f in report.pdf report.xml scores.csv rejects.csv; do
+	check "byte-identical $f" cmp "$T/q4/$f" "$T/q4b/$f"
+done
+for l in en zh-TW; do
+	expect_rc 0 "run --lang $l" "$CV" run --config samples/demo.xml --lang $l --out "$T/$l" --quiet
+	check "report.xml valid ($l)" xmllint --noout --stream --schema templates/report.xsd "$T/$l/report.xml"
+done
+pdftotext "$T/zh-TW/report.pdf" "$T/tw.txt" 2>/dev/null
+check "pdf zh-TW heading" grep -q '客戶分級' "$T/tw.txt"
+pdftotext "$T/en/report.pdf" "$T/en.txt" 2>/dev/null
+check "pdf en heading" grep -q 'Customer tiers' "$T/en.txt"
+
+# --- nothing lost: rows read = accepted + rejected; totals reconcile ---------
+python3 - "$T/q4/report.xml" samples/sales.csv samples/payments.csv <<'PY' >"$T/recon" 2>&1
+import sys, csv, xml.etree.ElementTree as ET
+from decimal import Decimal
+root = ET.parse(sys.argv[1]).getroot()
+bad = 0
+for i in root.iter('input'):
+    r, a, j = (int(i.get(k)) for k in ('rows-read', 'rows-accepted', 'rows-rejected'))
+    if r != a + j:
+        print('rows mismatch', i.get('path')); bad = 1
+def total(path, col):
+    with open(path, encoding='utf-8-sig', newline='') as f:
+        return sum(Decimal(row[col]) for row in csv.DictReader(f))
+t = root.find('totals')
+if Decimal(t.get('revenue')) != total(sys.argv[2], '金额'):
+    print('revenue', t.get('revenue'), total(sys.argv[2], '金额')); bad = 1
+if Decimal(t.get('payments')) != total(sys.argv[3], 'amount'):
+    print('payments', t.get('payments')); bad = 1
+cust = root.findall('customers/customer')
+if sum(Decimal(c.findtext('revenue')) for c in cust) != Decimal(t.get('revenue-in-window')):
+    print('customer revenue does not add up to the window total'); bad = 1
+sys.exit(bad)
+PY
+if [ $? = 0 ]; then ok; else bad "reconciliation"; cat "$T/recon"; fi
+
+# --- the planted customers ------------------------------------------------------
+python3 - "$T/q4/report.xml" <<'PY' >"$T/planted" 2>&1
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+c = {e.get('id'): e for e in root.iter('customer')}
+flags = lambda i: {f.text for f in c[i].findall('flag')}
+checks = [
+    ('C0001 fake-big', 'fake-big' in flags('C0001')),
+    ('C0002 sleeping', c['C0002'].findtext('lifecycle') == 'sleeping'),
+    ('C0003 fast-growing', c['C0003'].findtext('lifecycle') == 'fast-growing'),
+    ('C0009 large-disloyal', c['C0009'].findtext('quadrant') == 'large-disloyal'),
+    ('C0009 violations flag', 'large-disloyal-violations' in flags('C0009')),
+    ('C0010 late payer', 'late-payer' in flags('C0010')),
+    ('C0012 over limit', 'over-limit' in flags('C0012')),
+    ('C0013 sharp decline', 'sharp-decline' in flags('C0013')),
+] + [('%s small-loyal' % i, c[i].findtext('quadrant') == 'small-loyal') for i in ('C0004', 'C0005', 'C0006', 'C0007', 'C0008')]
+bad = [n for n, okk in checks if not okk]
+print('\n'.join(bad)); sys.exit(1 if bad else 0)
+PY
+if [ $? = 0 ]; then ok; else bad "planted customers:"; cat "$T/planted"; fi
+
+# migration: every current customer appears once in the matrix
+python3 - "$T/q4/report.xml" <<'PY' >"$T/mig" 2>&1
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+m = root.find('migration')
+cells = m.findall('cell')
+into = sum(int(x.get('customers')) for x in cells if x.get('to') != 'lost')
+n = len(root.findall('customers/customer'))
+assert into == n, (into, n)
+assert int(m.get('up')) + int(m.get('down')) == len(m.findall('mover'))
+assert int(m.get('up')) + int(m.get('down')) + int(m.get('same')) + int(m.get('new')) == n
+PY
+if [ $? = 0 ]; then ok; else bad "migration matrix"; cat "$T/mig"; fi
+# read back our own report as prior: nobody moves
+expect_rc 0 "prior = same period" "$CV" run --config samples/demo.xml --prior "$T/q4/report.xml" --out "$T/self" --quiet
+check "self-migration: no movers" grep -q 'up="0" down="0" same="[0-9]*" new="0" lost="0"' "$T/self/report.xml"
+
+# --- verify ---------------------------------------------------------------------
+expect_rc 0 "verify with the inputs" "$CV" verify "$T/q4/report.xml" --sales samples/sales.csv --payments samples/payments.csv --lang en
+grep_err "verify says it matches" "matches the record"
+sed 's/^2026-10-30,/2026-10-29,/' samples/sales.csv > "$T/sales-edited.csv"
+expect_rc 2 "verify catches an edited input" "$CV" verify "$T/q4/report.xml" --sales "$T/sales-edited.csv" --lang en
+grep_err "verify names the mismatch" "SHA-256 differs"
+expect_rc 2 "verify rejects an invalid report" "$CV" verify tests/xml/newer-version.xml --lang en
+
+# --- hostile prior reports are refused and no report is written -----------------
+for x in doctype billion-laughs external-entity bad-utf8 newer-version; do
+	rm -rf "$T/h"
+	expect_rc 2 "hostile prior $x refused" "$CV" run --config samples/demo.xml --prior tests/xml/$x.xml --out "$T/h" --quiet --lang en
+	check "no report after hostile $x" sh -c "! test -e '$T/h/report.pdf' && ! test -e '$T/h/report.xml'"
+done
+head -c 20000 "$T/q4/report.xml" > "$T/truncated.xml"
+expect_rc 2 "truncated prior refused" "$CV" run --config samples/demo.xml --prior "$T/truncated.xml" --out "$T/h2" --quiet --lang en
+grep_err "truncated prior: message names the file" "truncated.xml"
+check "no passwd content leaked" sh -c "! grep -rq 'root:' '$T/h' 2>/dev/null"
+
+# --- command line and exit codes ---------------------------------------------
+expect_rc 0 "--version" "$CV" --version
+expect_rc 0 "--help" "$CV" --help
+expect_rc 1 "no arguments" "$CV"
+expect_rc 1 "unknown option" "$CV" run --bogus x --lang en
+grep_err "unknown option message" "unknown option '--bogus'"
+expect_rc 1 "unknown command" "$CV" frobnicate
+expect_rc 1 "bad --as-of" "$CV" run --sales samples/sales.csv --as-of 2026-13-01 --lang en
+expect_rc 1 "no sales" "$CV" run --lang en --out "$T/none"
+expect_rc 2 "invalid config" "$CV" run --config tests/core/bad-config.xml --lang en --out "$T/bc"
+grep_err "config error has file:line" "tests/core/bad-config.xml:4: error"
+expect_rc 3 "missing input file" "$CV" run --sales "$T/nope.csv" --lang en --out "$T/nf"
+check "failed run leaves no report" sh -c "! test -e '$T/nf/report.pdf'"
+expect_rc 0 "sales only, built-in profile" "$CV" run --sales samples/sales.csv --as-of 2026-10-31 --out "$T/so" --quiet
+check "sales-only report valid" xmllint --noout --stream --schema templates/report.xsd "$T/so/report.xml"
+expect_rc 0 "check on the sample" "$CV" check --config samples/demo.xml --lang en
+check "check prints rows per file" grep -q 'sales' "$T/out"
+expect_rc 0 "weights calculator" "$CV" weights --method entropy --data tests/data/methods/fighter.csv
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
