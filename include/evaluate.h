@@ -26,6 +26,8 @@ struct ind_info {
 	size_t n_data;		/* customers with a value */
 	int excluded;		/* 1: no data at all; left out of the score */
 	double mean, min, max;	/* over customers with data */
+	const char *norm;	/* normalisation used: "minmax", "zscore",
+				 * "percentile" or "band" (NULL if excluded) */
 };
 
 enum flag {
@@ -49,7 +51,9 @@ struct eval_customer {
 	const char *lifecycle;
 	const char *value_group;
 	unsigned flags;		/* 1u << enum flag */
-	int years;		/* cycle years the customer existed in */
+	int years;		/* cycle years the customer existed in (a
+				 * partial year counts); < cycle: younger */
+	int months;		/* months of the window it existed in */
 	int up[3], down[3];	/* indicators raising / lowering the score, -1 none */
 	int weak[3];		/* weakest capability dimensions, -1 none */
 	int64_t rev_cycle;	/* net revenue in the window, minor units */
@@ -65,6 +69,11 @@ struct tier_info {
 	double min_score, max_score;	/* cut-offs actually obtained */
 	int64_t revenue;	/* net revenue in the window */
 	int64_t gp;
+	double share;		/* share of customers in the tier, 0..1 */
+	double bound;		/* the configured rule: population share
+				 * (share), minimum score (cutoff) or
+				 * cumulative contribution bound (pareto) */
+	double contribution;	/* share of the pareto measure, 0..1 */
 };
 
 struct quad_info {
@@ -87,6 +96,7 @@ struct evaluation {
 	/* tiers */
 	struct tier_info tiers[CFG_MAX_TIERS];
 	size_t n_tiers;
+	const char *pareto_measure;	/* "gross-profit" or "revenue" */
 	/* quadrant */
 	double x_split, y_split;
 	struct quad_info quads[4];
@@ -97,6 +107,7 @@ struct evaluation {
 	size_t value_count[4];
 	size_t flag_count[FLAG__COUNT];
 	size_t n_evaluated;		/* customers with sales in the window */
+	size_t n_younger;		/* customers younger than the cycle */
 };
 
 extern const char *const quadrant_keys[4];	/* large-loyal, large-disloyal, small-loyal, small-disloyal */

@@ -1,0 +1,59 @@
+#!/bin/sh
+# run.sh: `make bench`: custeval against DuckDB on generated sales files of 1M and 10M lines
+# (100,000 customers, 4 years), measured in the same run.  Prints rows/s, MB/s, peak RSS and
+# the ratio of DuckDB's time to ours (> 1 means custeval is faster).
+set -eu
+LC_ALL=C
+export LC_ALL
+CV=${CUSTEVAL:-./build/custeval}
+GEN=${CUSTEVAL_GEN:-./build/custeval-gen}
+D=bench/data
+mkdir -p "$D"
+
+# The peer: DuckDB's Node API, installed for the bench only (npm registry).
+if [ ! -d bench/node_modules/@duckdb/node-api ]; then
+	echo "installing @duckdb/node-api for the benchmark (npm)..."
+	(cd bench && npm install --silent --no-save --no-package-lock @duckdb/node-api >/dev/null)
+fi
+
+measure() { # measure LABEL command... -> "seconds rss_kb"
+	/usr/bin/time -f "%e %M" -o "$D/time.txt" "$@" >"$D/stdout.txt" 2>"$D/stderr.txt" || {
+		echo "bench: $1 failed:"; cat "$D/stderr.txt"; exit 1; }
+	cat "$D/time.txt"
+}
+
+best() { # best N command... -> fastest "seconds rss" of N runs
+	n=$1; shift
+	b=""
+	i=0
+	while [ $i -lt "$n" ]; do
+		r=$(measure "$@")
+		if [ -z "$b" ] || awk -v a="${r% *}" -v c="${b% *}" 'BEGIN{exit !(a<c)}'; then b=$r; fi
+		i=$((i + 1))
+	done
+	echo "$b"
+}
+
+printf '%-8s %-28s %9s %12s %9s %10s\n' lines what seconds rows/s MB/s peak-MiB
+for n in 1000000 10000000; do
+	dir="$D/$n"
+	if [ ! -s "$dir/sales.csv" ]; then
+		mkdir -p "$dir"
+		"$GEN" --customers 100000 --lines "$n" --sales-only --out "$dir"
+	fi
+	rows=$(($(wc -l < "$dir/sales.csv") - 1))
+	mb=$(awk -v b="$(wc -c < "$dir/sales.csv")" 'BEGIN{printf "%.1f", b/1048576}')
+	ingest=$(best 3 "$CV" check --sales "$dir/sales.csv" --customers "$dir/customers.csv" --as-of 2026-10-31 --quiet)
+	whole=$(best 3 "$CV" run --sales "$dir/sales.csv" --customers "$dir/customers.csv" --as-of 2026-10-31 --out "$D/out-$n" --quiet)
+	duck=$(best 3 node bench/duckdb-monthly.mjs "$dir/sales.csv")
+	for what in "custeval ingest (check):$ingest" "custeval whole run:$whole" "duckdb monthly sums:$duck"; do
+		label=${what%%:*}
+		v=${what#*:}
+		s=${v% *}
+		kb=${v#* }
+		awk -v n="$rows" -v s="$s" -v mb="$mb" -v kb="$kb" -v l="$label" -v lines="$n" \
+		    'BEGIN{printf "%-8s %-28s %9.2f %12.0f %9.1f %10.1f\n", lines, l, s, n/s, mb/s, kb/1024}'
+	done
+	awk -v a="${duck% *}" -v b="${whole% *}" -v n="$n" \
+	    'BEGIN{printf "%-8s ratio duckdb/custeval-whole-run = %.2f (> 1: custeval faster)\n", n, a/b}'
+done
