@@ -59,6 +59,13 @@ long enc_read(struct enc_reader *r, char *buf, size_t cap);
 /* What was used: "UTF-8", "UTF-8 (BOM)", "UTF-16LE (BOM)", "GB18030", "BIG5" ... */
 const char *enc_name(const struct enc_reader *r);
 
+/* Bytes of the file consumed so far (input side, for progress). */
+uint64_t enc_offset(const struct enc_reader *r);
+
+/* 1 if the file was read with the legacy encoding because it had no BOM
+ * and was not valid UTF-8 (auto-detection fell back), else 0. */
+int enc_is_legacy_guess(const struct enc_reader *r);
+
 /* Invalid byte sequences replaced so far. */
 uint64_t enc_bad_sequences(const struct enc_reader *r);
 

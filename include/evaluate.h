@@ -93,6 +93,7 @@ struct evaluation {
 	/* method, for the audit trail */
 	char weighting_note[256];
 	double ahp_lambda, ahp_ci, ahp_cr;	/* when AHP was used */
+	double ahp_ri;			/* random index used for the CR */
 	/* tiers */
 	struct tier_info tiers[CFG_MAX_TIERS];
 	size_t n_tiers;

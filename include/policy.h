@@ -74,6 +74,18 @@ void pol_free(struct pol_library *lib);
 /* The library's lang attribute ("zh-CN", "zh-TW", "en"). */
 const char *pol_lang(const struct pol_library *lib);
 
+/*
+ * The library's policies and checklist items by index (0 .. count-1), in
+ * file order, for writing them once into an archive.  Any out-pointer may
+ * be NULL.
+ */
+void pol_policy_at(const struct pol_library *lib, size_t i, const char **key,
+    const char **category, const char **title, const char **text,
+    int *priority);
+void pol_item_at(const struct pol_library *lib, size_t i, const char **key,
+    const char **category, const char **owner, const char **text,
+    int *due_days);
+
 /* Numbers of policies, rules and checklist items (any pointer may be NULL). */
 void pol_counts(const struct pol_library *lib, size_t *n_policies,
     size_t *n_rules, size_t *n_items);

@@ -42,6 +42,7 @@ struct renderer {
 };
 
 int render_pdf(const struct report *r, const char *path, struct diag *d);
+int render_pdf_scorecard(const struct report *r, size_t i, const char *path, struct diag *d);
 int render_xml(const struct report *r, const char *path, struct diag *d);
 int render_csv(const struct report *r, const char *path, struct diag *d);
 

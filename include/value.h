@@ -11,7 +11,8 @@
  * Every val_* parser takes a field as pointer + length (it need not be
  * NUL-terminated and may contain NUL bytes, which are rejected), never
  * reads outside it, never allocates, and returns 0 or one of these codes.
- * Outputs are written only on success.
+ * Numeric and date outputs are written only on success; val_id and val_text
+ * leave "" in out on any error.
  */
 enum val_err {
 	VAL_OK = 0,
@@ -40,7 +41,7 @@ enum diag_id val_err_diag(enum val_err e);
  * Money to int64 minor units (cents, fen: 2 decimals), exactly, without
  * floating point.  Accepts surrounding spaces (ASCII, U+3000, NBSP),
  * full-width digits and ．－＋，（）, thousands separators in groups of three,
- * a currency mark before or after the number (¥ ￥ $ € RMB CNY NT$ HK$ 元),
+ * a currency mark before or after the number (¥ ￥ $ € RMB CNY NT$ 元),
  * a sign before the number or a trailing '-' (SAP style), negatives in
  * parentheses, and Excel's accounting layout "¥ -1,234.50".  Extra decimals
  * are accepted only if zero ("12.3400"); otherwise VAL_E_PRECISION.
@@ -50,8 +51,9 @@ enum diag_id val_err_diag(enum val_err e);
 int val_money(const char *s, size_t n, int64_t *minor);
 
 /*
- * Quantity or score as a double: the same cleaning as val_money (currency
- * marks excluded), an exponent is allowed, and a '%' suffix divides by 100.
+ * Quantity, price or score as a double: the same cleaning as val_money
+ * (currency marks allowed and ignored), an exponent is allowed, and a '%'
+ * suffix divides by 100.
  * Converted with strtod in the C locale; overflow gives VAL_E_RANGE.
  */
 int val_decimal(const char *s, size_t n, double *out);
@@ -61,6 +63,22 @@ int val_decimal(const char *s, size_t n, double *out);
  * decimals are accepted only if zero ("12.00", as spreadsheets write counts).
  */
 int val_int(const char *s, size_t n, long long *out);
+
+/*
+ * Exact decimal as a scaled integer: *out = value x 10^scale (scale 0-9),
+ * with the same cleaning as val_int (no currency, '%' or exponent:
+ * VAL_E_NUMBER, VAL_E_EXPONENT).  Non-zero digits beyond `scale` decimals
+ * give VAL_E_PRECISION (the caller may fall back to val_decimal); overflow
+ * VAL_E_RANGE.  Used for quantities: "1,234.5" at scale 6 = 1234500000.
+ */
+int val_scaled(const char *s, size_t n, int scale, int64_t *out);
+
+/*
+ * *out = a x minor / 10^scale, rounded half away from zero, computed in
+ * 128-bit integers (exact); VAL_E_RANGE if the result does not fit int64
+ * (INT64_MIN excluded).  Amount = quantity x unit price without floating point.
+ */
+int val_mul_scaled(int64_t a, int scale, int64_t minor, int64_t *out);
 
 enum val_date_fmt {
 	VAL_DATE_AUTO = 0,	/* year-first forms and Excel serials 20000-80000 */
@@ -99,5 +117,12 @@ int val_id(const char *s, size_t n, char *out, size_t cap);
  * Other control characters give VAL_E_CONTROL.
  */
 int val_text(const char *s, size_t n, char *out, size_t cap);
+
+/*
+ * Display text that never fails: like val_text, but control characters
+ * count as spaces, invalid UTF-8 bytes are dropped, and text longer than
+ * cap - 1 bytes is cut at a character boundary.  Returns the length.
+ */
+size_t val_text_cut(const char *s, size_t n, char *out, size_t cap);
 
 #endif

@@ -23,8 +23,10 @@ struct enc_reader {
 	size_t unit;		/* bytes skipped after an invalid sequence (UTF-16: 2) */
 	char name[32];
 	uint64_t bad;		/* sequences replaced with U+FFFD */
+	int guessed;		/* not BOM-marked, not UTF-8: the legacy encoding */
 	int eof;		/* read(2) returned 0 */
 	int err;		/* read(2) failed: errno */
+	uint64_t in_pos;	/* file offset of in[0] */
 	size_t in_off;		/* bytes of in[] already consumed */
 	size_t in_len;		/* bytes of in[] filled */
 	size_t stash_off, stash_len;	/* bytes in stash[] */
@@ -145,22 +147,42 @@ S_utf8_seq(const unsigned char *p, size_t n, size_t *len)
 	return 0;
 }
 
-/* Length of the run of ASCII bytes at p (at most n), eight at a time. */
+/*
+ * Length of the longest valid UTF-8 prefix of p[0..n) made of whole
+ * sequences: ASCII eight bytes at a time, and the common 3-byte sequences
+ * (most CJK) checked inline.
+ */
 static size_t
-S_ascii_run(const unsigned char *p, size_t n)
+S_valid_prefix(const unsigned char *p, size_t n)
 {
-	size_t k = 0;
+	size_t i = 0, len;
 	uint64_t w;
+	unsigned c;
 
-	while (k + 8 <= n) {
-		memcpy(&w, p + k, 8);
-		if (w & 0x8080808080808080ULL)
+	while (i < n) {
+		c = p[i];
+		if (c < 0x80) {
+			while (i + 8 <= n) {
+				memcpy(&w, p + i, 8);
+				if (w & 0x8080808080808080ULL)
+					break;
+				i += 8;
+			}
+			while (i < n && p[i] < 0x80)
+				i++;
+			continue;
+		}
+		if (((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) &&
+		    i + 2 < n && (p[i + 1] & 0xC0) == 0x80 &&
+		    (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
+		if (S_utf8_seq(p + i, n - i, &len) != 0)
 			break;
-		k += 8;
+		i += len;
 	}
-	while (k < n && p[k] < 0x80)
-		k++;
-	return k;
+	return i;
 }
 
 /* Move unread input to the front of in[] and read more; -1 on error. */
@@ -170,6 +192,7 @@ S_refill(struct enc_reader *r)
 	ssize_t got;
 
 	if (r->in_off > 0) {
+		r->in_pos += r->in_off;
 		memmove(r->in, r->in + r->in_off, r->in_len - r->in_off);
 		r->in_len -= r->in_off;
 		r->in_off = 0;
@@ -195,22 +218,13 @@ S_scan_utf8(struct enc_reader *r)
 {
 	const unsigned char *p, *e;
 	size_t len;
-	int st;
 
 	for (;;) {
 		p = (const unsigned char *)r->in + r->in_off;
 		e = (const unsigned char *)r->in + r->in_len;
-		while (p < e) {
-			p += S_ascii_run(p, (size_t)(e - p));
-			if (p == e)
-				break;
-			st = S_utf8_seq(p, (size_t)(e - p), &len);
-			if (st == 1)
-				return 0;
-			if (st == 2)
-				break;
-			p += len;
-		}
+		p += S_valid_prefix(p, (size_t)(e - p));
+		if (p < e && S_utf8_seq(p, (size_t)(e - p), &len) == 1)
+			return 0;
 		r->in_off = (size_t)(p - (const unsigned char *)r->in);
 		if (r->eof)
 			return r->in_off == r->in_len;
@@ -241,18 +255,8 @@ S_step_utf8(struct enc_reader *r, char *dst, size_t cap, size_t *produced)
 	while (p < e) {
 		/* Longest valid run that fits in the output. */
 		lim = e - p > (ptrdiff_t)(cap - o) ? p + (cap - o) : e;
-		q = p;
-		st = 0;
-		len = 0;
-		while (q < lim) {
-			q += S_ascii_run(q, (size_t)(lim - q));
-			if (q == lim)
-				break;
-			st = S_utf8_seq(q, (size_t)(e - q), &len);
-			if (st != 0 || len > (size_t)(lim - q))
-				break;
-			q += len;
-		}
+		q = p + S_valid_prefix(p, (size_t)(lim - p));
+		st = q < e ? S_utf8_seq(q, (size_t)(e - q), &len) : 0;
 		memcpy(dst + o, p, (size_t)(q - p));
 		o += (size_t)(q - p);
 		p = q;
@@ -445,9 +449,11 @@ S_decide(struct enc_reader *r, int forced, enum enc_kind legacy, int seekable)
 			if (st < 0)
 				return r->err;
 			r->kind = st ? ENC_UTF8 : legacy;
+			r->guessed = !st;
 			if (lseek(r->fd, 0, SEEK_SET) != 0)
 				return errno != 0 ? errno : EIO;
 			r->in_off = r->in_len = 0;
+			r->in_pos = 0;
 			r->eof = 0;
 			if (S_refill(r) < 0)
 				return r->err;
@@ -521,6 +527,18 @@ const char *
 enc_name(const struct enc_reader *r)
 {
 	return r != NULL ? r->name : "";
+}
+
+uint64_t
+enc_offset(const struct enc_reader *r)
+{
+	return r != NULL ? r->in_pos + r->in_off : 0;
+}
+
+int
+enc_is_legacy_guess(const struct enc_reader *r)
+{
+	return r != NULL && r->guessed;
 }
 
 uint64_t

@@ -1,4 +1,5 @@
 /* evaluate.c: normalisation, weights, composite score, ranks, tiers, quadrant, classes, flags. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@ static const char *const S_flag_keys[FLAG__COUNT] = {
 	"large-disloyal-violations", "late-payer"
 };
 
+/* Violations in the last 12 months from which a big customer is fake. */
+#define S_FAKE_BIG_VIOLATIONS 3
+
 const char *
 flag_key(enum flag f)
 {
@@ -37,23 +41,6 @@ evaluation_free(struct evaluation *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
-static double
-S_median(double *v, size_t n)
-{
-	size_t i, j;
-	double t;
-
-	if (n == 0)
-		return NAN;
-	for (i = 1; i < n; i++)	/* insertion sort is fine for a copy */
-		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static int
 S_cmp_double(const void *a, const void *b)
 {
@@ -62,13 +49,12 @@ S_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Median of v (reordered); NaN for n = 0. */
 static double
-S_median_fast(double *v, size_t n)
+S_median(double *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
-	if (n < 64)
-		return S_median(v, n);
 	qsort(v, n, sizeof(*v), S_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
@@ -78,6 +64,12 @@ static double
 S_phi(double z)
 {
 	return 0.5 * erfc(-z / sqrt(2.0));
+}
+
+static char *
+S_num(double v, int dec, char *buf)
+{
+	return cv_fixed(v, dec, buf);
 }
 
 /* Order of customers for ranks and tiers: score, then revenue, then id. */
@@ -96,13 +88,21 @@ S_cmp_rank(const void *a, const void *b)
 	return strcmp(x->c->id, y->c->id);
 }
 
+/* Pareto measure: gross profit when the run has cost data, else revenue. */
+static int S_pareto_gp;
+
+static int64_t
+S_pareto_value(const struct eval_customer *e)
+{
+	return S_pareto_gp ? e->gp_cycle : e->rev_cycle;
+}
+
 static int
 S_cmp_contrib(const void *a, const void *b)
 {
 	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
 	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
-	int64_t vx = x->gp_cycle != 0 ? x->gp_cycle : x->rev_cycle;
-	int64_t vy = y->gp_cycle != 0 ? y->gp_cycle : y->rev_cycle;
+	int64_t vx = S_pareto_value(x), vy = S_pareto_value(y);
 
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
@@ -120,146 +120,471 @@ S_cmp_revenue(const void *a, const void *b)
 	return strcmp(x->c->id, y->c->id);
 }
 
-/* Manual weights from the config, by indicator key. */
+static int
+S_one_of(const char *v, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (v != NULL && strcmp(v, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* The method settings must be known values (the XSD checks files; a
+ * config built in code is checked here). */
+static int
+S_check_config(const struct config *cfg, struct diag *d)
+{
+	static const char *const norms[] = { "minmax", "zscore", "percentile",
+		"band", NULL };
+	static const char *const weights[] = { "manual", "entropy", "critic",
+		"ahp", "combined", NULL };
+	static const char *const scorings[] = { "sum", "topsis", NULL };
+	static const char *const schemes[] = { "share", "cutoff", "pareto",
+		NULL };
+	static const char *const splits[] = { "median", "mean", "fixed", NULL };
+	static const char *const ris[] = { "saaty", "cn", NULL };
+	static const char *const axes[] = { "volume", "score", NULL };
+	const char *src = cfg->source;
+
+	if (!S_one_of(cfg->normalization, norms)) {
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "normalization",
+		    cfg->normalization ? cfg->normalization : "",
+		    "minmax, zscore, percentile, band");
+		return -1;
+	}
+	if (!S_one_of(cfg->weighting, weights)) {
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "weighting",
+		    cfg->weighting ? cfg->weighting : "",
+		    "manual, entropy, critic, ahp, combined");
+		return -1;
+	}
+	if (!S_one_of(cfg->scoring, scorings)) {
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "scoring",
+		    cfg->scoring ? cfg->scoring : "", "sum, topsis");
+		return -1;
+	}
+	if (!S_one_of(cfg->tier_scheme, schemes)) {
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "tier scheme",
+		    cfg->tier_scheme ? cfg->tier_scheme : "",
+		    "share, cutoff, pareto");
+		return -1;
+	}
+	if (!S_one_of(cfg->quad_split, splits)) {
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "quadrant split",
+		    cfg->quad_split ? cfg->quad_split : "",
+		    "median, mean, fixed");
+		return -1;
+	}
+	if (strcmp(cfg->weighting, "ahp") == 0 &&
+	    !S_one_of(cfg->ri_table, ris)) {
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "ri-table",
+		    cfg->ri_table ? cfg->ri_table : "", "saaty, cn");
+		return -1;
+	}
+	if (cfg->quad_x == NULL || (!S_one_of(cfg->quad_x, axes) &&
+	    indicator_index(cfg->quad_x) < 0)) {
+		diag_add(d, D_QUAD_AXIS, src, 0L, 0L,
+		    cfg->quad_x ? cfg->quad_x : "");
+		return -1;
+	}
+	if (cfg->quad_y == NULL || (!S_one_of(cfg->quad_y, axes) &&
+	    indicator_index(cfg->quad_y) < 0)) {
+		diag_add(d, D_QUAD_AXIS, src, 0L, 0L,
+		    cfg->quad_y ? cfg->quad_y : "");
+		return -1;
+	}
+	if (cfg->n_tiers < 1 || cfg->n_tiers > CFG_MAX_TIERS) {
+		diag_add(d, D_CONFIG_VALUE, src, 0L, 0L, "no tiers", "tiers");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct indicator_cfg *
+S_ind_cfg(const struct config *cfg, const char *key)
+{
+	int k;
+
+	for (k = 0; k < cfg->n_ind; k++)
+		if (cfg->ind[k].key != NULL && strcmp(cfg->ind[k].key, key) == 0)
+			return &cfg->ind[k];
+	return NULL;
+}
+
+/* Manual weights from the config, by indicator key (0 = not scored). */
 static void
 S_manual_weights(struct evaluation *ev, const struct config *cfg)
 {
 	size_t i;
-	int k;
 
 	for (i = 0; i < ev->n_ind; i++) {
-		ev->ind[i].weight_cfg = 0;
-		for (k = 0; k < cfg->n_ind; k++)
-			if (strcmp(cfg->ind[k].key, ev->ind[i].key) == 0 &&
-			    cfg->ind[k].enabled)
-				ev->ind[i].weight_cfg = cfg->ind[k].weight;
+		const struct indicator_cfg *ic = S_ind_cfg(cfg, ev->ind[i].key);
+		ev->ind[i].weight_cfg = ic != NULL && ic->enabled &&
+		    ic->weight > 0 ? ic->weight : 0;
 	}
 }
 
-/* Columns that take part in the score: configured weight > 0 and data. */
+/*
+ * Columns that take part in the score: enabled, configured weight > 0
+ * and data for at least one customer.  An indicator with a weight but no
+ * data is left out with a note: never filled with zero.  (AHP takes its
+ * columns from the matrix instead.)
+ */
 static size_t
-S_columns(struct evaluation *ev, const struct config *cfg, int *cols)
+S_columns(struct evaluation *ev, int *cols, struct diag *d)
 {
 	size_t i, n = 0;
-	int k, listed;
 
 	for (i = 0; i < ev->n_ind; i++) {
-		listed = 0;
-		for (k = 0; k < cfg->n_ind; k++)
-			if (strcmp(cfg->ind[k].key, ev->ind[i].key) == 0 &&
-			    cfg->ind[k].enabled)
-				listed = 1;
-		if (ev->ind[i].excluded || !listed)
+		if (ev->ind[i].weight_cfg <= 0)
 			continue;
-		if (strcmp(cfg->weighting, "manual") == 0 ||
-		    strcmp(cfg->weighting, "combined") == 0 ||
-		    strcmp(cfg->weighting, "ahp") == 0) {
-			if (ev->ind[i].weight_cfg <= 0 &&
-			    strcmp(cfg->weighting, "ahp") != 0)
-				continue;
+		if (ev->ind[i].excluded) {
+			diag_add(d, D_IND_EXCLUDED, ev->cfg->source, 0L, 0L,
+			    ev->ind[i].key, ev->ind[i].needs);
+			continue;
 		}
 		cols[n++] = (int)i;
 	}
 	return n;
 }
 
-/* Read an AHP matrix CSV (criterion names = indicator keys). */
+/* Split one CSV line in place on commas; "" quotes are stripped. */
+static size_t
+S_split(char *line, char **cell, size_t max)
+{
+	size_t n = 0;
+	char *p = line;
+
+	for (;;) {
+		char *start, *end;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			start = ++p;
+			while (*p != '\0' && *p != '"')
+				p++;
+			end = p;
+			if (*p == '"')
+				p++;
+			while (*p != '\0' && *p != ',')
+				p++;
+		} else {
+			start = p;
+			while (*p != '\0' && *p != ',')
+				p++;
+			end = p;
+			while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+				end--;
+		}
+		if (n < max)
+			cell[n++] = start;
+		if (*p == '\0') {
+			*end = '\0';
+			break;
+		}
+		*end = '\0';
+		if (end != p)
+			*p = '\0';
+		p++;
+	}
+	return n;
+}
+
+/* "3", "0.5" or "1/3"; 0 and *v set, or -1. */
+static int
+S_judgement(const char *s, double *v)
+{
+	char *end;
+	double a, b;
+
+	a = strtod(s, &end);
+	if (end == s)
+		return -1;
+	if (*end == '/') {
+		const char *q = end + 1;
+		b = strtod(q, &end);
+		if (end == q || b <= 0)
+			return -1;
+		a /= b;
+	}
+	while (isspace((unsigned char)*end))
+		end++;
+	if (*end != '\0' || !(a > 0) || !isfinite(a))
+		return -1;
+	*v = a;
+	return 0;
+}
+
+/*
+ * Read an AHP pairwise matrix CSV, as the weights calculator does
+ * (docs/calculator.md): header of criterion names (first cell a label or
+ * empty), one row per criterion in the same order starting with its name,
+ * upper triangle enough, mirror cells must be reciprocal within 5 %.
+ * Criterion names are indicator keys.  On success n and idx/a are set.
+ */
+static int
+S_ahp_read(const char *path, int *idx, size_t *np, double *a,
+    struct diag *d)
+{
+	FILE *fp;
+	char line[8192], *cell[IND_MAX + 2], names[IND_MAX][64];
+	char raw[IND_MAX * IND_MAX][24];
+	long lineno = 0, rowline[IND_MAX];
+	size_t n = 0, r = 0, i, j, nc;
+	int rc = -1;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, path);
+		return -1;
+	}
+	for (i = 0; i < IND_MAX * IND_MAX; i++)
+		raw[i][0] = '\0';
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *p = line;
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (lineno == 1 && (unsigned char)p[0] == 0xEF &&
+		    (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+			p += 3;
+		if (*p == '\0')
+			continue;
+		nc = S_split(p, cell, IND_MAX + 2);
+		if (n == 0) {
+			for (j = 1; j < nc && n < IND_MAX; j++) {
+				if (cell[j][0] == '\0')
+					continue;
+				snprintf(names[n], sizeof(names[n]), "%s", cell[j]);
+				if ((idx[n] = indicator_index(cell[j])) < 0) {
+					diag_add(d, D_AHP_UNKNOWN_KEY, path, lineno,
+					    0L, cell[j]);
+					goto out;
+				}
+				for (i = 0; i < n; i++)
+					if (idx[i] == idx[n]) {
+						diag_add(d, D_CALC_MATRIX_NAME, path,
+						    lineno, 0L, i + 1, names[i],
+						    n + 1, cell[j]);
+						goto out;
+					}
+				n++;
+			}
+			if (n == 0) {
+				diag_add(d, D_CALC_NO_CRITERIA, path, lineno, 0L);
+				goto out;
+			}
+			continue;
+		}
+		if (r >= n) {
+			diag_add(d, D_CALC_MATRIX_SHAPE, path, lineno, 0L, n,
+			    r + 1);
+			goto out;
+		}
+		if (strcmp(cell[0], names[r]) != 0) {
+			diag_add(d, D_CALC_MATRIX_NAME, path, lineno, 1L, r + 1,
+			    cell[0], r + 1, names[r]);
+			goto out;
+		}
+		rowline[r] = lineno;
+		for (j = 0; j < n; j++)
+			snprintf(raw[r * n + j], sizeof(raw[0]), "%s",
+			    j + 1 < nc ? cell[j + 1] : "");
+		r++;
+	}
+	if (n == 0) {
+		diag_add(d, D_CALC_NO_CRITERIA, path, 1L, 0L);
+		goto out;
+	}
+	if (r != n) {
+		diag_add(d, D_CALC_MATRIX_SHAPE, path, lineno, 0L, n, r);
+		goto out;
+	}
+	if (n > MT_RI_MAX_N) {
+		diag_add(d, D_CALC_AHP_SIZE, path, 1L, 0L, n, MT_RI_MAX_N);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			const char *s = raw[i * n + j];
+			double v;
+			a[i * n + j] = NAN;
+			if (s[0] == '\0')
+				continue;
+			if (S_judgement(s, &v) != 0) {
+				diag_add(d, D_CALC_MATRIX_VALUE, path, rowline[i],
+				    (long)j + 2, names[i], names[j], s);
+				goto out;
+			}
+			if (i == j && fabs(v - 1) > 1e-9) {
+				diag_add(d, D_CALC_MATRIX_DIAG, path, rowline[i],
+				    (long)j + 2, names[i], names[j], s);
+				goto out;
+			}
+			a[i * n + j] = v;
+		}
+	for (i = 0; i < n; i++) {
+		a[i * n + i] = 1;
+		for (j = i + 1; j < n; j++) {
+			double u = a[i * n + j], l = a[j * n + i];
+			if (isnan(u) && isnan(l)) {
+				diag_add(d, D_CALC_MATRIX_EMPTY, path, rowline[i],
+				    (long)j + 2, names[i], names[j], names[j],
+				    names[i]);
+				goto out;
+			}
+			if (isnan(l))
+				l = 1 / u;
+			else if (isnan(u))
+				u = 1 / l;
+			else if (u * l < 0.95 || u * l > 1.05) {
+				char p1[64], p2[64], p3[64];
+				diag_add(d, D_CALC_MATRIX_RECIPROCAL, path,
+				    rowline[j], (long)i + 2, names[j], names[i],
+				    S_num(l, 4, p1), names[i], names[j],
+				    S_num(u, 4, p2), S_num(u * l, 4, p3));
+				goto out;
+			} else if (u >= 1)
+				l = 1 / u;
+			else
+				u = 1 / l;
+			a[i * n + j] = u;
+			a[j * n + i] = l;
+		}
+	}
+	*np = n;
+	rc = 0;
+out:
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * AHP weights.  The matrix names the criteria; a criterion without data
+ * is dropped after the consistency check and the others rescaled.  CR at
+ * or above 0.10 stops the run with the CR in the message.
+ */
 static int
 S_ahp_weights(struct evaluation *ev, const struct config *cfg, int *cols,
     size_t *ncols, double *w, struct diag *d)
 {
-	FILE *fp;
-	char line[4096], *names[IND_MAX], *tok, *save;
-	double a[IND_MAX * IND_MAX];
-	size_t n = 0, r = 0, i, j;
+	double a[IND_MAX * IND_MAX], pw[IND_MAX], sum = 0;
 	struct mt_ahp_result res;
 	int idx[IND_MAX];
-	long lineno = 0;
+	size_t n = 0, i, k = 0;
+	int st;
 
 	if (cfg->ahp_matrix == NULL || cfg->ahp_matrix[0] == '\0') {
 		diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L,
 		    "weighting=\"ahp\" needs ahp-matrix=\"FILE.csv\"");
 		return -1;
 	}
-	if ((fp = fopen(cfg->ahp_matrix, "r")) == NULL) {
-		diag_add(d, D_OPEN_FAILED, cfg->ahp_matrix, 0L, 0L,
-		    cfg->ahp_matrix);
+	if (S_ahp_read(cfg->ahp_matrix, idx, &n, a, d) != 0)
 		return -1;
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		if (lineno == 1) {
-			char *p = line;
-			if ((unsigned char)p[0] == 0xEF)
-				p += 3;
-			tok = strtok_r(p, ",", &save);	/* corner label */
-			if (tok != NULL && indicator_index(tok) >= 0)
-				names[n++] = cv_strdup(tok);
-			while ((tok = strtok_r(NULL, ",", &save)) != NULL &&
-			    n < IND_MAX)
-				names[n++] = cv_strdup(tok);
-			continue;
-		}
-		if (r >= n)
-			break;
-		tok = strtok_r(line, ",", &save);	/* row name */
-		for (j = 0; j < n; j++) {
-			char *slash;
-			double v;
-			tok = strtok_r(NULL, ",", &save);
-			if (tok == NULL || *tok == '\0') {
-				a[r * n + j] = NAN;
-				continue;
-			}
-			if ((slash = strchr(tok, '/')) != NULL)
-				v = strtod(tok, NULL) / strtod(slash + 1, NULL);
-			else
-				v = strtod(tok, NULL);
-			a[r * n + j] = v;
-		}
-		r++;
-	}
-	fclose(fp);
-	for (i = 0; i < n; i++)
-		for (j = 0; j < n; j++) {
-			if (i == j)
-				a[i * n + j] = 1;
-			else if (isnan(a[i * n + j]) && !isnan(a[j * n + i]))
-				a[i * n + j] = 1.0 / a[j * n + i];
-		}
-	*ncols = 0;
-	for (i = 0; i < n; i++) {
-		idx[i] = indicator_index(names[i]);
-		if (idx[i] < 0) {
-			diag_add(d, D_CONFIG_VALUE, cfg->ahp_matrix, 1L, 0L,
-			    names[i], "indicator");
-			for (j = 0; j < n; j++)
-				free(names[j]);
-			return -1;
-		}
-		cols[(*ncols)++] = idx[i];
-	}
-	for (j = 0; j < n; j++)
-		free(names[j]);
-	res.w = w;
-	if (r != n || mt_ahp(a, n, strcmp(cfg->ri_table, "saaty") == 0 ?
-	    MT_RI_SAATY : MT_RI_CN, &res) != MT_OK) {
-		diag_add(d, D_METHOD_INVALID, cfg->ahp_matrix, 0L, 0L,
-		    "AHP matrix is not a complete positive square matrix");
+	memset(&res, 0, sizeof(res));
+	res.w = pw;
+	st = mt_ahp(a, n, strcmp(cfg->ri_table, "cn") == 0 ? MT_RI_CN :
+	    MT_RI_SAATY, &res);
+	if (st != MT_OK) {
+		diag_add(d, st == MT_ENOCONV ? D_CALC_NOT_CONVERGED :
+		    D_METHOD_INVALID, cfg->ahp_matrix, 0L, 0L,
+		    "AHP matrix is not a positive reciprocal matrix");
 		return -1;
 	}
 	ev->ahp_lambda = res.lambda_max;
 	ev->ahp_ci = res.ci;
 	ev->ahp_cr = res.cr;
+	ev->ahp_ri = res.ri;
 	if (!res.consistent) {
-		char msg[160];
-		snprintf(msg, sizeof(msg), "AHP matrix is inconsistent: "
-		    "CR = %.4f >= 0.10", res.cr);
-		diag_add(d, D_METHOD_INVALID, cfg->ahp_matrix, 0L, 0L, msg);
+		char b1[64], b2[64], b3[64], b4[64];
+		diag_add(d, D_AHP_CR, cfg->ahp_matrix, 0L, 0L,
+		    S_num(res.cr, 4, b1), S_num(res.lambda_max, 4, b2),
+		    S_num(res.ci, 4, b3), S_num(res.ri, 2, b4));
 		return -1;
 	}
+	for (i = 0; i < n; i++) {
+		ev->ind[idx[i]].weight_cfg = pw[i];
+		if (ev->ind[idx[i]].excluded) {
+			diag_add(d, D_AHP_NO_DATA, cfg->ahp_matrix, 0L, 0L,
+			    ev->ind[idx[i]].key);
+			continue;
+		}
+		cols[k] = idx[i];
+		w[k++] = pw[i];
+		sum += pw[i];
+	}
+	if (k == 0 || sum <= 0) {
+		diag_add(d, D_NO_SCORE_COLUMNS, cfg->ahp_matrix, 0L, 0L);
+		return -1;
+	}
+	for (i = 0; i < k; i++)
+		w[i] /= sum;
+	*ncols = k;
 	return 0;
+}
+
+static const char *
+S_mt_error(int rc)
+{
+	switch (rc) {
+	case MT_ENODATA:
+		return "an indicator has fewer than two values";
+	case MT_EDEGENERATE:
+		return "every indicator is constant across customers";
+	case MT_ENEGATIVE:
+		return "negative values";
+	default:
+		return "invalid input";
+	}
+}
+
+/*
+ * Objective weights (entropy or CRITIC) from the raw values of the score
+ * columns.  A column with fewer than two values is dropped (warning) and
+ * the rest retried.  Returns MT_OK, or the method's failure code when no
+ * weights can be derived (fewer than 2 customers, everything constant).
+ */
+static int
+S_objective(struct evaluation *ev, const char *how, int *cols, size_t *ncols,
+    double *subj, double *obj, struct diag *d)
+{
+	size_t i, j, n = ev->n, nc = *ncols;
+	int rc;
+
+	if (n < 2)
+		return MT_ENODATA;
+	for (;;) {
+		double *x = cv_malloc(n * (nc ? nc : 1) * sizeof(double));
+		int dirs[IND_MAX];
+		size_t bad = nc;
+		if (nc == 0) {
+			free(x);
+			return MT_EDEGENERATE;
+		}
+		for (i = 0; i < n; i++)
+			for (j = 0; j < nc; j++)
+				x[i * nc + j] = ev->ec[i].raw[cols[j]];
+		for (j = 0; j < nc; j++)
+			dirs[j] = ev->ind[cols[j]].dir;
+		rc = strcmp(how, "critic") == 0 ?
+		    mt_critic(x, n, nc, dirs, obj) :
+		    mt_entropy(x, n, nc, dirs, obj);
+		free(x);
+		if (rc != MT_ENODATA)
+			break;
+		for (j = 0; j < nc; j++)
+			if (isnan(obj[j]))
+				bad = j;
+		if (bad == nc)
+			break;
+		diag_add(d, D_WEIGHTS_COLUMN_DROPPED, ev->cfg->source, 0L, 0L,
+		    ev->ind[cols[bad]].key, how);
+		for (j = bad; j + 1 < nc; j++) {
+			cols[j] = cols[j + 1];
+			subj[j] = subj[j + 1];
+		}
+		nc--;
+	}
+	*ncols = nc;
+	return rc;
 }
 
 /* Weights of the score columns, per the configured method; sum 1. */
@@ -267,17 +592,19 @@ static int
 S_weights(struct evaluation *ev, const struct config *cfg, int *cols,
     size_t *ncols, double *w, struct diag *d)
 {
-	size_t i, j, nc = *ncols, n = ev->n;
-	double *x, subj[IND_MAX], obj[IND_MAX], sum = 0;
+	size_t i, nc = *ncols;
+	double subj[IND_MAX], obj[IND_MAX], sum = 0;
 	const char *how = cfg->weighting;
-	int rc = 0;
+	const char *objm = strcmp(how, "critic") == 0 ? "critic" : "entropy";
+	int rc;
 
 	if (strcmp(how, "ahp") == 0) {
 		if (S_ahp_weights(ev, cfg, cols, ncols, w, d) != 0)
 			return -1;
 		snprintf(ev->weighting_note, sizeof(ev->weighting_note),
-		    "ahp: lambda_max %.4f, CI %.4f, CR %.4f (%s RI)",
-		    ev->ahp_lambda, ev->ahp_ci, ev->ahp_cr, cfg->ri_table);
+		    "ahp: lambda_max %.4f, CI %.4f, RI %.2f, CR %.4f < 0.10 "
+		    "(%s RI table)", ev->ahp_lambda, ev->ahp_ci, ev->ahp_ri,
+		    ev->ahp_cr, cfg->ri_table);
 		return 0;
 	}
 	for (i = 0; i < nc; i++) {
@@ -292,32 +619,36 @@ S_weights(struct evaluation *ev, const struct config *cfg, int *cols,
 		    "manual");
 		return 0;
 	}
-	/* Objective weights from the raw data of the evaluated customers. */
-	x = cv_malloc((n ? n : 1) * nc * sizeof(double));
-	for (i = 0; i < n; i++)
-		for (j = 0; j < nc; j++)
-			x[i * nc + j] = ev->ec[i].raw[cols[j]];
-	{
-		int dirs[IND_MAX];
-		for (j = 0; j < nc; j++)
-			dirs[j] = ev->ind[cols[j]].dir;
-		if (strcmp(how, "critic") == 0)
-			rc = mt_critic(x, n, nc, dirs, obj);
-		else
-			rc = mt_entropy(x, n, nc, dirs, obj);
-	}
-	free(x);
+	rc = S_objective(ev, objm, cols, ncols, subj, obj, d);
+	nc = *ncols;
 	if (rc != MT_OK) {
-		char msg[200];
-		snprintf(msg, sizeof(msg), "%s weights cannot be computed "
-		    "from this data (code %d)", how, rc);
-		diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L, msg);
-		return -1;
+		/* Fewer than two customers, or nothing varies: objective
+		 * weights are undefined.  Fall back to the manual ones. */
+		diag_add(d, D_WEIGHTS_FALLBACK, cfg->source, 0L, 0L, objm,
+		    S_mt_error(rc));
+		if (nc == 0) {
+			diag_add(d, D_NO_SCORE_COLUMNS, cfg->source, 0L, 0L);
+			return -1;
+		}
+		sum = 0;
+		for (i = 0; i < nc; i++)
+			sum += subj[i];
+		for (i = 0; i < nc; i++)
+			w[i] = sum > 0 ? subj[i] / sum : 1.0 / (double)nc;
+		snprintf(ev->weighting_note, sizeof(ev->weighting_note),
+		    "manual (%s weights undefined: %s)", objm, S_mt_error(rc));
+		return 0;
 	}
 	if (strcmp(how, "combined") == 0) {
+		sum = 0;
+		for (i = 0; i < nc; i++)
+			sum += subj[i];
+		for (i = 0; i < nc; i++)
+			subj[i] /= sum;
 		if (mt_combine(subj, obj, nc, cfg->combine_alpha, w) != MT_OK) {
 			diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L,
-			    "combined weights are undefined");
+			    "combined weights are undefined (combine-alpha "
+			    "must lie in 0..1)");
 			return -1;
 		}
 		snprintf(ev->weighting_note, sizeof(ev->weighting_note),
@@ -331,18 +662,50 @@ S_weights(struct evaluation *ev, const struct config *cfg, int *cols,
 	return 0;
 }
 
-static void
-S_normalise(struct evaluation *ev, const struct config *cfg)
+#ifdef CFG_MAX_BANDS
+/* Bands of an indicator, checked; 0 none, 1 some, -1 invalid. */
+static int
+S_bands(const struct config *cfg, const char *key, const double **from,
+    const double **points, size_t *n, struct diag *d)
+{
+	const struct indicator_cfg *ic = S_ind_cfg(cfg, key);
+	int k;
+
+	if (ic == NULL || ic->n_bands <= 0)
+		return 0;
+	for (k = 0; k < ic->n_bands; k++)
+		if (!(ic->band_points[k] >= 0 && ic->band_points[k] <= 100) ||
+		    (k > 0 && !(ic->band_from[k] > ic->band_from[k - 1]))) {
+			diag_add(d, D_BAND_INVALID, cfg->source, 0L, 0L, key);
+			return -1;
+		}
+	*from = ic->band_from;
+	*points = ic->band_points;
+	*n = (size_t)ic->n_bands;
+	return 1;
+}
+#endif
+
+/*
+ * Normalise every indicator into 0..1 with the direction applied (1 is
+ * best).  NaN stays NaN (no data for that customer).  Band scoring gives
+ * points/100 of the band holding the value, 0 below the first band.
+ */
+static int
+S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
 {
 	size_t i, k, n = ev->n;
 	double *col = cv_malloc((n ? n : 1) * sizeof(double));
+	int band = strcmp(cfg->normalization, "band") == 0;
 	enum mt_norm m = strcmp(cfg->normalization, "zscore") == 0 ?
 	    MT_NORM_ZSCORE : strcmp(cfg->normalization, "percentile") == 0 ?
 	    MT_NORM_PERCENTILE : MT_NORM_MINMAX;
 
+	(void)d;
 	for (k = 0; k < ev->n_ind; k++) {
 		struct ind_info *in = &ev->ind[k];
 		double s = 0;
+		int banded = 0;
 		in->n_data = 0;
 		in->min = INFINITY;
 		in->max = -INFINITY;
@@ -360,27 +723,64 @@ S_normalise(struct evaluation *ev, const struct config *cfg)
 		}
 		in->excluded = in->n_data == 0;
 		in->mean = in->n_data ? s / (double)in->n_data : NAN;
+		in->norm = NULL;
 		if (in->excluded) {
 			in->min = in->max = NAN;
 			for (i = 0; i < n; i++)
 				ev->ec[i].norm[k] = NAN;
 			continue;
 		}
-		mt_normalize(col, n, m, in->dir, col);
+#ifdef CFG_MAX_BANDS
+		if (band) {
+			const double *from = NULL, *pts = NULL;
+			size_t nb = 0;
+			int b = S_bands(cfg, in->key, &from, &pts, &nb, d);
+			if (b < 0) {
+				free(col);
+				return -1;
+			}
+			if (b > 0) {
+				for (i = 0; i < n; i++) {
+					double v = ev->ec[i].raw[k], p;
+					if (isnan(v)) {
+						ev->ec[i].norm[k] = NAN;
+						continue;
+					}
+					p = mt_band(v, from, pts, nb);
+					ev->ec[i].norm[k] = isnan(p) ? 0 : p / 100.0;
+				}
+				in->norm = "band";
+				banded = 1;
+			} else if (ev->ind[k].weight_cfg > 0)
+				diag_add(d, D_BAND_MISSING, cfg->source, 0L, 0L,
+				    in->key);
+		}
+#endif
+		if (banded)
+			continue;
+		mt_normalize(col, n, band ? MT_NORM_MINMAX : m, in->dir, col);
 		for (i = 0; i < n; i++)
-			ev->ec[i].norm[k] = m == MT_NORM_ZSCORE && !isnan(col[i]) ?
-			    S_phi(col[i]) : col[i];
+			ev->ec[i].norm[k] = !band && m == MT_NORM_ZSCORE &&
+			    !isnan(col[i]) ? S_phi(col[i]) : col[i];
+		in->norm = band ? "minmax" : cfg->normalization;
 	}
 	free(col);
+	return 0;
 }
 
-/* Score: weighted mean of normalised values the customer has, 0..100. */
+/*
+ * Score 0..100.  sum: weighted mean of the normalised values the customer
+ * has (weights rescaled over those).  topsis: closeness on the normalised
+ * matrix (already benefit-oriented), a missing value counting as the
+ * column mean.  contrib = 100 x weight x (value - column mean).
+ */
 static int
 S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
     size_t nc, const double *w)
 {
 	size_t i, j, n = ev->n;
 	double mean_norm[IND_MAX];
+	int topsis = strcmp(cfg->scoring, "topsis") == 0;
 
 	for (j = 0; j < nc; j++) {
 		double s = 0;
@@ -392,25 +792,22 @@ S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
 			}
 		mean_norm[j] = k ? s / (double)k : 0.5;
 	}
-	if (strcmp(cfg->scoring, "topsis") == 0 && n > 0) {
-		/* TOPSIS on the normalised matrix (already benefit-oriented);
-		 * a missing value counts as the column mean. */
+	if (topsis && n > 0) {
 		double *x = cv_malloc(n * nc * sizeof(double));
 		double *cl = cv_malloc(n * sizeof(double));
+		int rc;
 		for (i = 0; i < n; i++)
 			for (j = 0; j < nc; j++) {
 				double v = ev->ec[i].norm[cols[j]];
 				x[i * nc + j] = isnan(v) ? mean_norm[j] : v;
 			}
-		if (mt_topsis(x, n, nc, w, NULL, MT_NORM_VECTOR, cl) != MT_OK) {
-			free(x);
-			free(cl);
-			return -1;
-		}
-		for (i = 0; i < n; i++)
-			ev->ec[i].score = 100.0 * (isnan(cl[i]) ? 0 : cl[i]);
+		rc = mt_topsis(x, n, nc, w, NULL, MT_NORM_VECTOR, cl);
+		for (i = 0; rc == MT_OK && i < n; i++)
+			ev->ec[i].score = isfinite(cl[i]) ? 100.0 * cl[i] : 50.0;
 		free(x);
 		free(cl);
+		if (rc != MT_OK)
+			return -1;
 	}
 	for (i = 0; i < n; i++) {
 		struct eval_customer *e = &ev->ec[i];
@@ -422,8 +819,10 @@ S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
 			s += w[j] * v;
 			ws += w[j];
 		}
-		if (strcmp(cfg->scoring, "topsis") != 0)
+		if (!topsis)
 			e->score = ws > 0 ? 100.0 * s / ws : 0;
+		if (!isfinite(e->score))
+			e->score = 0;
 		/* Round to 1e-9 so ties do not depend on summation order. */
 		e->score = round(e->score * 1e9) / 1e9;
 		for (j = 0; j < nc; j++) {
@@ -435,6 +834,8 @@ S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
 	return 0;
 }
 
+/* Up to three indicators that raised and lowered the score most (by at
+ * least 0.05 points), and the weakest capability dimensions. */
 static void
 S_explain(struct evaluation *ev, const int *cols, size_t nc)
 {
@@ -463,7 +864,7 @@ S_explain(struct evaluation *ev, const int *cols, size_t nc)
 			e->down[k] = worst;
 		}
 		/* Weakest capability dimensions, weakest first: below 3, or
-		 * the two lowest when none is. */
+		 * the two lowest below 4 when none is. */
 		{
 			int order[DIM_N_CAPABILITY], n = 0, a, b, t;
 			for (a = 0; a < DIM_N_CAPABILITY; a++)
@@ -486,59 +887,78 @@ S_explain(struct evaluation *ev, const int *cols, size_t nc)
 	}
 }
 
+/*
+ * Tiers.  share: counts by largest remainder (they add up to n; each
+ * tier within one customer of its share), filled in rank order, so a
+ * tie in score is broken by cycle revenue, then id.  cutoff: the first
+ * tier in configured order whose minimum score the customer reaches,
+ * else the last.  pareto: customers by contribution (gross profit when
+ * the run has cost data, else revenue), largest first; a customer
+ * belongs to the first tier whose cumulative bound is above the share
+ * reached before it.
+ */
 static void
 S_tiers(struct evaluation *ev, const struct config *cfg)
 {
 	size_t n = ev->n, i, t, pos = 0;
-	int nt = cfg->n_tiers;
+	size_t nt = (size_t)cfg->n_tiers;
+	double total = 0;
 
-	ev->n_tiers = (size_t)nt;
-	for (t = 0; t < (size_t)nt; t++) {
-		snprintf(ev->tiers[t].key, sizeof(ev->tiers[t].key), "%s",
-		    cfg->tiers[t].key);
-		ev->tiers[t].min_score = NAN;
-		ev->tiers[t].max_score = NAN;
+	ev->n_tiers = nt;
+	for (t = 0; t < nt; t++) {
+		struct tier_info *ti = &ev->tiers[t];
+		snprintf(ti->key, sizeof(ti->key), "%s", cfg->tiers[t].key ?
+		    cfg->tiers[t].key : "");
+		ti->min_score = NAN;
+		ti->max_score = NAN;
+		ti->bound = strcmp(cfg->tier_scheme, "share") == 0 ?
+		    cfg->tiers[t].share :
+		    strcmp(cfg->tier_scheme, "cutoff") == 0 ?
+		    cfg->tiers[t].cutoff : cfg->tiers[t].cum;
 	}
 	if (strcmp(cfg->tier_scheme, "share") == 0) {
-		/* Largest remainder: counts add up to n exactly. */
 		size_t cnt[CFG_MAX_TIERS], sum = 0;
 		double rem[CFG_MAX_TIERS];
-		for (t = 0; t < (size_t)nt; t++) {
+		for (t = 0; t < nt; t++) {
 			double q = cfg->tiers[t].share * (double)n;
-			cnt[t] = (size_t)floor(q);
-			rem[t] = q - floor(q);
+			cnt[t] = (size_t)floor(q + 1e-9);
+			rem[t] = q - (double)cnt[t];
 			sum += cnt[t];
 		}
-		while (sum < n) {
+		while (sum < n) {	/* earliest tier wins a tie */
 			size_t best = 0;
-			for (t = 1; t < (size_t)nt; t++)
+			for (t = 1; t < nt; t++)
 				if (rem[t] > rem[best] + 1e-12)
 					best = t;
 			cnt[best]++;
 			rem[best] = -1;
 			sum++;
 		}
-		for (t = 0; t < (size_t)nt; t++)
+		while (sum > n) {	/* shares above 1 in a config built in code */
+			for (t = nt; t-- > 0;)
+				if (cnt[t] > 0)
+					break;
+			cnt[t]--;
+			sum--;
+		}
+		for (t = 0; t < nt; t++)
 			for (i = 0; i < cnt[t]; i++)
 				ev->ec[ev->by_rank[pos++]].tier = (int)t;
 	} else if (strcmp(cfg->tier_scheme, "cutoff") == 0) {
 		for (i = 0; i < n; i++) {
-			struct eval_customer *e = &ev->ec[ev->by_rank[i]];
-			e->tier = nt - 1;
-			for (t = 0; t < (size_t)nt; t++)
+			struct eval_customer *e = &ev->ec[i];
+			e->tier = (int)nt - 1;
+			for (t = 0; t < nt; t++)
 				if (e->score >= cfg->tiers[t].cutoff) {
 					e->tier = (int)t;
 					break;
 				}
 		}
 	} else {
-		/* Pareto: cumulative contribution (gross profit where there
-		 * is cost data, else revenue), largest first. */
 		size_t *ord = cv_malloc((n ? n : 1) * sizeof(size_t));
-		double total = 0, cum = 0;
+		double cum = 0;
 		for (i = 0; i < n; i++) {
-			const struct eval_customer *e = &ev->ec[i];
-			int64_t v = e->gp_cycle != 0 ? e->gp_cycle : e->rev_cycle;
+			int64_t v = S_pareto_value(&ev->ec[i]);
 			ord[i] = i;
 			if (v > 0)
 				total += (double)v;
@@ -547,10 +967,10 @@ S_tiers(struct evaluation *ev, const struct config *cfg)
 		qsort(ord, n, sizeof(*ord), S_cmp_contrib);
 		for (i = 0; i < n; i++) {
 			struct eval_customer *e = &ev->ec[ord[i]];
-			int64_t v = e->gp_cycle != 0 ? e->gp_cycle : e->rev_cycle;
+			int64_t v = S_pareto_value(e);
 			double before = total > 0 ? cum / total : 1;
-			e->tier = nt - 1;
-			for (t = 0; t < (size_t)nt; t++)
+			e->tier = (int)nt - 1;
+			for (t = 0; t < nt; t++)
 				if (before < cfg->tiers[t].cum - 1e-12) {
 					e->tier = (int)t;
 					break;
@@ -563,47 +983,60 @@ S_tiers(struct evaluation *ev, const struct config *cfg)
 	for (i = 0; i < n; i++) {
 		struct eval_customer *e = &ev->ec[i];
 		struct tier_info *ti = &ev->tiers[e->tier];
+		int64_t v = S_pareto_value(e);
 		ti->count++;
 		ti->revenue += e->rev_cycle;
 		ti->gp += e->gp_cycle;
+		if (v > 0 && total > 0)
+			ti->contribution += (double)v / total;
 		if (isnan(ti->min_score) || e->score < ti->min_score)
 			ti->min_score = e->score;
 		if (isnan(ti->max_score) || e->score > ti->max_score)
 			ti->max_score = e->score;
 	}
+	for (t = 0; t < nt; t++)
+		ev->tiers[t].share = n ? (double)ev->tiers[t].count / (double)n : 0;
 }
 
+/* A quadrant axis value, 0..100. */
+static double
+S_axis(const struct eval_customer *e, const char *key, int idx,
+    double vol_rank)
+{
+	double v;
+
+	if (strcmp(key, "volume") == 0)
+		v = vol_rank;
+	else if (strcmp(key, "score") == 0)
+		return e->score;
+	else if (strcmp(key, "loyalty") == 0)
+		v = e->raw[idx];	/* already 0..1, absolute */
+	else
+		v = e->norm[idx];
+	return isnan(v) ? 0 : 100.0 * v;
+}
+
+/*
+ * Quadrant: x "volume" = percentile rank of cycle-weighted revenue;
+ * "loyalty" = the loyalty composite; "score" = the composite score; any
+ * other indicator key = its normalised value.  Large: x above the split;
+ * loyal: y at or above it.
+ */
 static void
 S_quadrant(struct evaluation *ev, const struct config *cfg)
 {
 	size_t n = ev->n, i;
 	double *v = cv_malloc((n ? n : 1) * sizeof(double));
-	int ix = indicator_index(cfg->quad_x), iy = indicator_index(cfg->quad_y);
 	double *rank = cv_malloc((n ? n : 1) * sizeof(double));
+	int ix = indicator_index(cfg->quad_x), iy = indicator_index(cfg->quad_y);
 
-	/* Axes: "volume" = percentile of cycle-weighted revenue; "loyalty"
-	 * = loyalty composite; "score" = composite; or any indicator's
-	 * normalised value.  All scaled to 0..100. */
 	for (i = 0; i < n; i++)
-		v[i] = ev->ec[i].raw[0];	/* revenue */
+		v[i] = ev->ec[i].raw[0];	/* cycle-weighted revenue */
 	mt_normalize(v, n, MT_NORM_PERCENTILE, 1, rank);
 	for (i = 0; i < n; i++) {
 		struct eval_customer *e = &ev->ec[i];
-		double x, y;
-		if (strcmp(cfg->quad_x, "volume") == 0)
-			x = isnan(rank[i]) ? 0 : 100 * rank[i];
-		else if (strcmp(cfg->quad_x, "score") == 0)
-			x = e->score;
-		else
-			x = ix >= 0 && !isnan(e->norm[ix]) ? 100 * e->norm[ix] : 0;
-		if (strcmp(cfg->quad_y, "score") == 0)
-			y = e->score;
-		else if (iy >= 0 && strcmp(cfg->quad_y, "loyalty") == 0)
-			y = isnan(e->raw[iy]) ? 0 : 100 * e->raw[iy];
-		else
-			y = iy >= 0 && !isnan(e->norm[iy]) ? 100 * e->norm[iy] : 0;
-		e->volume = x;
-		e->loyalty = y;
+		e->volume = S_axis(e, cfg->quad_x, ix, rank[i]);
+		e->loyalty = S_axis(e, cfg->quad_y, iy, rank[i]);
 	}
 	if (strcmp(cfg->quad_split, "fixed") == 0) {
 		ev->x_split = cfg->quad_x_value;
@@ -619,18 +1052,16 @@ S_quadrant(struct evaluation *ev, const struct config *cfg)
 	} else {
 		for (i = 0; i < n; i++)
 			v[i] = ev->ec[i].volume;
-		ev->x_split = n ? S_median_fast(v, n) : 50;
+		ev->x_split = n ? S_median(v, n) : 50;
 		for (i = 0; i < n; i++)
 			v[i] = ev->ec[i].loyalty;
-		ev->y_split = n ? S_median_fast(v, n) : 50;
+		ev->y_split = n ? S_median(v, n) : 50;
 	}
 	for (i = 0; i < 4; i++)
 		ev->quads[i].key = quadrant_keys[i];
 	for (i = 0; i < n; i++) {
 		struct eval_customer *e = &ev->ec[i];
-		int large = e->volume > ev->x_split ||
-		    (e->volume == ev->x_split && ev->x_split > 0 &&
-		    strcmp(cfg->quad_split, "fixed") == 0);
+		int large = e->volume > ev->x_split;
 		int loyal = e->loyalty >= ev->y_split;
 		int q = large ? (loyal ? 0 : 1) : (loyal ? 2 : 3);
 		e->quadrant = quadrant_keys[q];
@@ -644,25 +1075,30 @@ S_quadrant(struct evaluation *ev, const struct config *cfg)
 static void
 S_classes(struct evaluation *ev, const struct config *cfg)
 {
-	size_t n = ev->n, i, top, *ord;
+	size_t n = ev->n, i, top, n_pos = 0, *ord;
 	int i_margin = indicator_index("margin"), i_yoy = indicator_index("yoy");
 	int i_cagr = indicator_index("cagr"), i_rec = indicator_index("recency");
 	int i_viol = indicator_index("violations");
 	int i_cap = indicator_index("capability");
+	int i_trend = indicator_index("trend");
 	double *v = cv_malloc((n ? n : 1) * sizeof(double)), med_score;
 
 	for (i = 0; i < n; i++)
 		v[i] = ev->ec[i].score;
-	med_score = S_median_fast(v, n);
+	med_score = S_median(v, n);
 	free(v);
 
-	/* Revenue rank, for "big" customers. */
+	/* Revenue rank, for "big" customers: the top share of the customers
+	 * with sales in the window. */
 	ord = cv_malloc((n ? n : 1) * sizeof(size_t));
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ord[i] = i;
+		if (ev->ec[i].rev_cycle > 0)
+			n_pos++;
+	}
 	S_sort_ev = ev;
 	qsort(ord, n, sizeof(*ord), S_cmp_revenue);
-	top = (size_t)ceil(cfg->fake_big_rank_share * (double)n);
+	top = (size_t)ceil(cfg->fake_big_rank_share * (double)n_pos - 1e-9);
 
 	for (i = 0; i < n; i++) {
 		struct eval_customer *e = &ev->ec[ord[i]];
@@ -670,58 +1106,70 @@ S_classes(struct evaluation *ev, const struct config *cfg)
 		double margin = e->raw[i_margin], yoy = e->raw[i_yoy];
 		double cagr = e->raw[i_cagr], rec = e->raw[i_rec];
 		double viol = e->raw[i_viol], cap = e->raw[i_cap];
+		double trend = e->raw[i_trend];
 		int big = i < top && e->rev_cycle > 0;
-		int large = strcmp(e->quadrant, "large-loyal") == 0 ||
-		    strcmp(e->quadrant, "large-disloyal") == 0;
-		int loyal = strcmp(e->quadrant, "large-loyal") == 0 ||
-		    strcmp(e->quadrant, "small-loyal") == 0;
+		int large = e->quadrant == quadrant_keys[0] ||
+		    e->quadrant == quadrant_keys[1];
+		int loyal = e->quadrant == quadrant_keys[0] ||
+		    e->quadrant == quadrant_keys[2];
 		int late = !isnan(e->days_late) && e->days_late > cfg->late_days;
+		int growing;
 
 		e->flags = 0;
 		if (big && ((!isnan(margin) && margin < cfg->fake_big_margin) ||
-		    late || (!isnan(viol) && viol >= 3)))
+		    late || (!isnan(viol) && viol >= S_FAKE_BIG_VIOLATIONS)))
 			e->flags |= 1u << FLAG_FAKE_BIG;
-		if (c->credit.present && c->credit.overdue > 0)
+		/* Overdue: money past due by more than late-days (the credit
+		 * snapshot's oldest overdue invoice). */
+		if (c->credit.present && c->credit.overdue > 0 &&
+		    c->credit.max_days_overdue > cfg->late_days)
 			e->flags |= 1u << FLAG_OVERDUE;
 		if (c->credit.present && c->credit.limit > 0 &&
 		    c->credit.balance > c->credit.limit)
 			e->flags |= 1u << FLAG_OVER_LIMIT;
-		if (!isnan(yoy) && yoy <= cfg->sharp_decline)
+		/* Sharp decline: last year fell to the threshold or below and
+		 * the revenue trend does not rise (not a one-off spike). */
+		if (!isnan(yoy) && yoy <= cfg->sharp_decline &&
+		    !(trend > 0))
 			e->flags |= 1u << FLAG_SHARP_DECLINE;
-		if (strcmp(e->quadrant, "large-disloyal") == 0 &&
-		    !isnan(viol) && viol > 0)
+		if (e->quadrant == quadrant_keys[1] && !isnan(viol) && viol > 0)
 			e->flags |= 1u << FLAG_LARGE_DISLOYAL_VIOL;
 		if (late)
 			e->flags |= 1u << FLAG_LATE_PAYER;
 
 		/* Lifecycle (IBM's four classes), first match wins. */
+		growing = (!isnan(cagr) && cagr >= cfg->fast_growth &&
+		    !(yoy <= 0)) ||
+		    (isnan(cagr) && !isnan(trend) && trend >= cfg->fast_growth);
 		if (c->last_sale != CV_DATE_NONE && !isnan(rec) &&
 		    rec >= cfg->sleeping_months)
-			e->lifecycle = "sleeping";
-		else if ((!isnan(yoy) && yoy >= cfg->fast_growth) ||
-		    (!isnan(cagr) && cagr >= cfg->fast_growth))
-			e->lifecycle = "fast-growing";
+			e->lifecycle = lifecycle_keys[2];
+		else if (growing)
+			e->lifecycle = lifecycle_keys[1];
 		else if (loyal && !large)
-			e->lifecycle = "loyal";
+			e->lifecycle = lifecycle_keys[0];
 		else if (!(e->flags & (1u << FLAG_FAKE_BIG |
-		    1u << FLAG_LARGE_DISLOYAL_VIOL)) &&
+		    1u << FLAG_LARGE_DISLOYAL_VIOL)) && e->rev_cycle > 0 &&
 		    (e->score >= med_score || (!isnan(yoy) && yoy > 0) ||
 		    (!isnan(cap) && cap >= 3.5)))
-			e->lifecycle = "worth-cultivating";
+			e->lifecycle = lifecycle_keys[3];
 		else
-			e->lifecycle = "none";
+			e->lifecycle = lifecycle_keys[4];
 
 		/* Value groups.  Over-served needs service-cost data, which
 		 * the inputs do not carry, so it is never assigned here. */
-		if (large && e->score >= med_score)
-			e->value_group = "value";
+		if (e->rev_cycle <= 0)
+			e->value_group = value_group_keys[3];
+		else if (large && e->score >= med_score)
+			e->value_group = value_group_keys[0];
 		else if (!large && ((!isnan(yoy) && yoy > 0.1) ||
+		    (!isnan(cagr) && cagr > 0.1) ||
 		    (!isnan(cap) && cap >= 3.5) || loyal))
-			e->value_group = "potential";
+			e->value_group = value_group_keys[1];
 		else if (large)
-			e->value_group = "value";
+			e->value_group = value_group_keys[0];
 		else
-			e->value_group = "latent";
+			e->value_group = value_group_keys[3];
 	}
 	free(ord);
 	for (i = 0; i < n; i++) {
@@ -753,6 +1201,8 @@ S_summary(struct evaluation *ev)
 		ev->gp_cycle += ev->ec[i].gp_cycle;
 		if (ev->ec[i].rev_cycle != 0)
 			ev->n_evaluated++;
+		if (ev->ec[i].years > 0 && ev->ec[i].years < ev->m->cycle_years)
+			ev->n_younger++;
 	}
 	S_sort_ev = ev;
 	qsort(ord, n, sizeof(*ord), S_cmp_revenue);
@@ -760,7 +1210,12 @@ S_summary(struct evaluation *ev)
 		r += ev->ec[ord[i]].rev_cycle;
 	ev->top20_revenue_share = ev->revenue_cycle > 0 ?
 	    (double)r / (double)ev->revenue_cycle : NAN;
-	qsort(ord, n, sizeof(*ord), S_cmp_contrib);
+	{
+		int save = S_pareto_gp;
+		S_pareto_gp = 1;
+		qsort(ord, n, sizeof(*ord), S_cmp_contrib);
+		S_pareto_gp = save;
+	}
 	for (i = 0; i < top && i < n; i++)
 		g += ev->ec[ord[i]].gp_cycle;
 	ev->top20_gp_share = ev->gp_cycle > 0 ?
@@ -768,8 +1223,8 @@ S_summary(struct evaluation *ev)
 	free(ord);
 }
 
-int
-evaluate(struct evaluation *ev, const struct model *m,
+static int
+S_evaluate(struct evaluation *ev, const struct model *m,
     const struct config *cfg, struct diag *d)
 {
 	const struct ind_info *defs;
@@ -777,7 +1232,6 @@ evaluate(struct evaluation *ev, const struct model *m,
 	int cols[IND_MAX];
 	double w[IND_MAX];
 
-	memset(ev, 0, sizeof(*ev));
 	ev->m = m;
 	ev->cfg = cfg;
 	defs = indicator_defs(&ndefs);
@@ -788,14 +1242,18 @@ evaluate(struct evaluation *ev, const struct model *m,
 	ev->by_rank = cv_calloc(ev->n ? ev->n : 1, sizeof(size_t));
 	for (i = 0; i < ev->n; i++)
 		ev->ec[i].c = m->cust[i];
+	if (S_check_config(cfg, d) != 0)
+		return -1;
 
 	indicators_compute(ev, m, cfg);
-	S_normalise(ev, cfg);
 	S_manual_weights(ev, cfg);
-	nc = S_columns(ev, cfg, cols);
-	if (nc == 0) {
-		diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L,
-		    "no indicator with data and a weight above 0");
+	if (S_normalise(ev, cfg, d) != 0)
+		return -1;
+	S_pareto_gp = !ev->ind[indicator_index("margin")].excluded;
+	ev->pareto_measure = S_pareto_gp ? "gross-profit" : "revenue";
+	nc = strcmp(cfg->weighting, "ahp") == 0 ? 0 : S_columns(ev, cols, d);
+	if (nc == 0 && strcmp(cfg->weighting, "ahp") != 0) {
+		diag_add(d, D_NO_SCORE_COLUMNS, cfg->source, 0L, 0L);
 		return -1;
 	}
 	if (S_weights(ev, cfg, cols, &nc, w, d) != 0)
@@ -820,5 +1278,17 @@ evaluate(struct evaluation *ev, const struct model *m,
 	S_quadrant(ev, cfg);
 	S_classes(ev, cfg);
 	S_summary(ev);
+	return 0;
+}
+
+int
+evaluate(struct evaluation *ev, const struct model *m,
+    const struct config *cfg, struct diag *d)
+{
+	memset(ev, 0, sizeof(*ev));
+	if (S_evaluate(ev, m, cfg, d) != 0) {
+		evaluation_free(ev);
+		return -1;
+	}
 	return 0;
 }

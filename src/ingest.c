@@ -15,8 +15,11 @@
 #include "util.h"
 #include "value.h"
 
-#define MAX_FIELD (1 << 20)	/* bytes; a longer field is rejected */
-#define MAX_FIELDS 256
+#define MAX_FIELD (1 << 20)	/* bytes: a longer field is rejected */
+#define MAX_RECORD (4 << 20)	/* bytes: a longer row (all its lines) is rejected */
+#define MAX_FIELDS 256		/* fields kept per row; more are counted only */
+#define CHUNK (1 << 16)		/* bytes of UTF-8 read at a time */
+#define QTY_SCALE 6		/* quantities are exact to 6 decimals */
 
 /* Fields of each input; the order indexes struct reader.col. */
 enum { F_DATE, F_INVOICE, F_CUSTOMER, F_PRODUCT, F_QTY, F_PRICE, F_AMOUNT,
@@ -73,22 +76,37 @@ struct reader {
 	const char *path;
 	struct input_stats *st;
 	const char *enc_name;
+	uint64_t *money_used;		/* sum of |money| accepted this run */
 
+	/* libcsv and the line bookkeeping around it */
+	struct csv_parser p;
+	int parser_live;
+	char delim;
+	int idle_state;			/* p.pstate between rows */
+	long line;			/* physical line being fed (1-based) */
+	int at_bol;			/* the next byte fed starts a line */
+	int cr_end;			/* the last line ended with a lone CR */
+	int skip_line;			/* drop input up to the next line end */
+	struct buf rec;			/* text of the open row, from its first line */
+	long rec_line;			/* line where the open row began */
+	struct buf pend;		/* text waiting to be fed (replayed lines) */
+
+	/* the row being assembled */
 	struct buf row;			/* field bytes, NUL-separated */
 	size_t off[MAX_FIELDS];		/* start of each field in row */
 	size_t len[MAX_FIELDS];
-	size_t nf;			/* fields in the current row */
-	int too_many;			/* more than MAX_FIELDS fields */
-	long line;			/* physical line being parsed */
+	size_t nf;			/* fields kept in the current row */
+	size_t nf_all;			/* fields seen, including those past MAX_FIELDS */
+	size_t big_col;			/* 1-based column of a field > MAX_FIELD, or 0 */
 	long row_line;			/* line where the current row began */
 	int header_done;
 	size_t n_header;
 	int col[16];			/* field -> column index, -1 absent */
 	int date_fmt[16];
-	size_t n_msgs;			/* reject messages kept for this file */
+	size_t n_msgs;			/* messages kept for this file */
+	size_t n_reject_msgs;		/* of which reject messages */
 	int stop;			/* strict mode tripped, or fatal */
 	int fatal;
-	/* master: line of each id, for duplicates (via customer src_line) */
 };
 
 static const char *
@@ -114,18 +132,43 @@ static int
 S_has(struct reader *r, int f)
 {
 	const char *s = S_field(r, f);
-	size_t i, n = S_flen(r, f);
+	size_t n = S_flen(r, f);
+	char tmp[8];
 
-	if (s == NULL)
+	if (s == NULL || n == 0)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (!isspace((unsigned char)s[i]))
-			return 1;
-	return 0;
+	/* Blank also means only Unicode spaces (U+3000, NBSP). */
+	return val_text_cut(s, n, tmp, sizeof(tmp)) > 0;
 }
 
+/* Write one field of a rejected row: NUL bytes shown as U+2400. */
 static void
-S_write_reject(struct reader *r, long col, const char *reason)
+S_write_raw_field(FILE *fp, const char *s, size_t n, int last)
+{
+	struct buf b;
+	size_t i;
+
+	if (memchr(s, '\0', n) == NULL) {
+		csv_write_field(fp, s, last);
+		return;
+	}
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0')
+			buf_add(&b, "\xE2\x90\x80", 3);
+		else
+			buf_add(&b, s + i, 1);
+	}
+	csv_write_field(fp, b.data != NULL ? b.data : "", last);
+	buf_free(&b);
+}
+
+/*
+ * rejects.csv: file, line, column, reason, then the row's original fields
+ * (or, for a CSV syntax error, the text of the row's first line).
+ */
+static void
+S_write_reject(struct reader *r, long col, const char *reason, int raw)
 {
 	FILE *fp = r->o->rejects;
 	char num[32];
@@ -138,30 +181,40 @@ S_write_reject(struct reader *r, long col, const char *reason)
 	csv_write_field(fp, num, 0);
 	snprintf(num, sizeof(num), "%ld", col);
 	csv_write_field(fp, num, 0);
-	csv_write_field(fp, reason, r->nf == 0);
-	for (i = 0; i < r->nf; i++) {
-		/* Original fields; a NUL byte cannot be written, so cut there. */
-		csv_write_field(fp, r->row.data + r->off[i], i + 1 == r->nf);
+	if (raw) {
+		size_t n = r->rec.len;
+		const char *s = r->rec.data != NULL ? r->rec.data : "";
+		const char *e = memchr(s, '\n', n);
+		const char *c = memchr(s, '\r', n);
+
+		if (e != NULL)
+			n = (size_t)(e - s);
+		if (c != NULL && (size_t)(c - s) < n)
+			n = (size_t)(c - s);
+		csv_write_field(fp, reason, 0);
+		S_write_raw_field(fp, s, n, 1);
+		return;
 	}
+	csv_write_field(fp, reason, r->nf == 0);
+	for (i = 0; i < r->nf; i++)
+		S_write_raw_field(fp, r->row.data + r->off[i], r->len[i],
+		    i + 1 == r->nf);
 }
 
 /*
  * Reject the current row: count it, remember the reason, write it to
- * rejects.csv, and keep the first few messages in diag.
+ * rejects.csv, and keep the first few messages in diag.  col is 1-based,
+ * 0 for the whole row.
  */
 static void
-S_reject(struct reader *r, int f, enum diag_id id, ...)
+S_vreject(struct reader *r, long col, int raw, enum diag_id id, va_list ap)
 {
 	char text[1024];
-	long col = f >= 0 && r->col[f] >= 0 ? r->col[f] + 1 : 0;
-	va_list ap;
 
-	va_start(ap, id);
 	diag_vtext(id, r->d->lang, text, sizeof(text), ap);
-	va_end(ap);
 	r->st->rows_rejected++;
 	model_count_reject(r->m, input_kind_name(r->kind), (int)id, text);
-	S_write_reject(r, col, text);
+	S_write_reject(r, col, text, raw);
 	if (r->cfg->strict) {
 		diag_add(r->d, D_ROW_REJECTED, r->path, r->row_line, col, text);
 		diag_add(r->d, D_STRICT_STOP, r->path, r->row_line, col);
@@ -171,35 +224,53 @@ S_reject(struct reader *r, int f, enum diag_id id, ...)
 	if (r->o->max_messages == 0 || r->n_msgs < r->o->max_messages) {
 		diag_add(r->d, D_ROW_REJECTED, r->path, r->row_line, col, text);
 		r->n_msgs++;
+		r->n_reject_msgs++;
 	}
 }
 
-/* Reject naming a column by its index rather than a field. */
+/* Reject naming a field of the input kind (f < 0: the whole row). */
 static void
-S_reject_col(struct reader *r, size_t i, enum diag_id id, const char *arg)
+S_reject(struct reader *r, int f, enum diag_id id, ...)
 {
-	int save = r->col[0];
+	long col = f >= 0 && r->col[f] >= 0 ? r->col[f] + 1 : 0;
+	va_list ap;
 
-	r->col[0] = (int)i;
-	S_reject(r, 0, id, arg);
-	r->col[0] = save;
+	va_start(ap, id);
+	S_vreject(r, col, 0, id, ap);
+	va_end(ap);
 }
 
-/* Copy a field into a NUL-terminated ASCII-safe buffer (truncated). */
+/* Reject naming a column by its 1-based number; raw: write the line text. */
+static void
+S_reject_at(struct reader *r, long col, int raw, enum diag_id id, ...)
+{
+	va_list ap;
+
+	va_start(ap, id);
+	S_vreject(r, col, raw, id, ap);
+	va_end(ap);
+}
+
+/* A field as cleaned display text (for messages), cut to fit. */
 static const char *
 S_str(struct reader *r, int f, char *out, size_t cap)
 {
 	const char *s = S_field(r, f);
-	size_t n = S_flen(r, f);
 
-	if (s == NULL) {
-		out[0] = '\0';
+	char tmp[72];
+	size_t k;
+
+	out[0] = '\0';
+	if (s == NULL || cap < 8)
 		return out;
+	/* Messages quote at most 60 bytes of a value. */
+	k = val_text_cut(s, S_flen(r, f), tmp, sizeof(tmp));
+	if (k > 60) {
+		for (k = 60; k > 0 && (tmp[k] & 0xC0) == 0x80; k--)
+			;
+		memcpy(tmp + k, "\xE2\x80\xA6", 4);	/* ... */
 	}
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(out, s, n);
-	out[n] = '\0';
+	snprintf(out, cap, "%s", tmp);
 	return out;
 }
 
@@ -247,6 +318,22 @@ S_get_decimal(struct reader *r, int f, double *v)
 	return 0;
 }
 
+/* Whole number in [lo, hi]; outside gives VAL_E_RANGE. */
+static int
+S_get_int(struct reader *r, int f, long long lo, long long hi, long long *v)
+{
+	int e = val_int(S_field(r, f), S_flen(r, f), v);
+
+	if (e == 0 && (*v < lo || *v > hi))
+		e = VAL_E_RANGE;
+	if (e != 0) {
+		char tmp[256];
+		S_reject(r, f, val_err_diag(e), S_str(r, f, tmp, sizeof(tmp)));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 S_get_id(struct reader *r, int f, char *out, size_t cap)
 {
@@ -265,39 +352,115 @@ S_get_id(struct reader *r, int f, char *out, size_t cap)
 	return 0;
 }
 
-/* Trimmed text of an optional field, as a new string. */
+/*
+ * Quantity x unit money (price or unit cost), exactly: the quantity as an
+ * integer in millionths when it has at most 6 decimals, else a long double
+ * product rounded once.  Rejects the row on a bad value or overflow.
+ */
+static int
+S_get_extended(struct reader *r, int fq, int fp, int64_t *out)
+{
+	int64_t q, unit;
+	long double v;
+	double dq;
+	int e;
+	char tmp[256];
+
+	if (S_get_money(r, fp, &unit))
+		return -1;
+	e = val_scaled(S_field(r, fq), S_flen(r, fq), QTY_SCALE, &q);
+	if (e == 0) {
+		if (val_mul_scaled(q, QTY_SCALE, unit, out) != 0) {
+			S_reject(r, fq, D_VALUE_RANGE,
+			    S_str(r, fq, tmp, sizeof(tmp)));
+			return -1;
+		}
+		return 0;
+	}
+	if (e != VAL_E_PRECISION && e != VAL_E_EXPONENT) {
+		S_reject(r, fq, val_err_diag(e), S_str(r, fq, tmp, sizeof(tmp)));
+		return -1;
+	}
+	if (S_get_decimal(r, fq, &dq))
+		return -1;
+	v = (long double)dq * (long double)unit;
+	if (!(v > -9.2e18L && v < 9.2e18L)) {
+		S_reject(r, fq, D_VALUE_RANGE, S_str(r, fq, tmp, sizeof(tmp)));
+		return -1;
+	}
+	*out = (int64_t)llroundl(v);
+	return 0;
+}
+
+static uint64_t
+S_abs(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
+/*
+ * Every money aggregate of the run is a sum of accepted values or their
+ * negations, so keeping the sum of absolute values within INT64_MAX rules
+ * out overflow everywhere.  Reject the row (naming field f) otherwise.
+ */
+static int
+S_money_budget(struct reader *r, int f, int64_t a, int64_t b, int64_t c)
+{
+	uint64_t need = S_abs(a), lim = (uint64_t)INT64_MAX;
+	char tmp[256];
+
+	if (S_abs(b) > lim - need)
+		goto over;
+	need += S_abs(b);
+	if (S_abs(c) > lim - need)
+		goto over;
+	need += S_abs(c);
+	if (need > lim - *r->money_used)
+		goto over;
+	*r->money_used += need;
+	return 0;
+over:
+	S_reject(r, f, D_MONEY_OVERFLOW, S_str(r, f, tmp, sizeof(tmp)));
+	return -1;
+}
+
+/* Trimmed text of an optional field, as a new string (cut at 255 bytes). */
 static char *
 S_text(struct reader *r, int f)
 {
-	char tmp[1024];
+	char tmp[256];
 
 	if (!S_has(r, f))
 		return cv_strdup("");
-	if (val_text(S_field(r, f), S_flen(r, f), tmp, sizeof(tmp)) != 0)
-		return cv_strdup("");
+	val_text_cut(S_field(r, f), S_flen(r, f), tmp, sizeof(tmp));
 	return cv_strdup(tmp);
 }
 
-/* Find or create the customer a transaction row names (NULL: rejected). */
+/*
+ * Find or create the customer a transaction row names (NULL: rejected).
+ * Sales always create a customer missing from the master (a sale proves
+ * the customer exists); payments, credit and assessments follow
+ * unknown-customers when a master is configured.
+ */
 static struct customer *
 S_customer(struct reader *r, int f, const char *id)
 {
 	struct customer *c;
-	int created;
+	int created, master = r->cfg->in[IN_CUSTOMERS].n_paths > 0;
 
 	c = model_find(r->m, id);
-	if (c != NULL)
-		return c;
-	if (r->m->n_cust > 0 && r->cfg->in[IN_CUSTOMERS].n_paths > 0 &&
-	    !r->cfg->unknown_create) {
+	if (master && !r->cfg->unknown_create && r->kind != IN_SALES &&
+	    (c == NULL || !c->in_master)) {
 		S_reject(r, f, D_UNKNOWN_CUSTOMER, id);
 		return NULL;
 	}
+	if (c != NULL)
+		return c;
 	c = model_get(r->m, id, &created);
 	c->src_file = r->st->path;
 	c->src_line = r->row_line;
-	if (r->cfg->in[IN_CUSTOMERS].n_paths > 0 &&
-	    (r->o->max_messages == 0 || r->n_msgs < r->o->max_messages)) {
+	if (master && (r->o->max_messages == 0 ||
+	    r->n_msgs < r->o->max_messages)) {
 		diag_add(r->d, D_CUSTOMER_CREATED, r->path, r->row_line,
 		    (long)(r->col[f] + 1), id);
 		r->n_msgs++;
@@ -320,24 +483,20 @@ S_row_sales(struct reader *r)
 	char id[256], inv[256];
 	struct customer *c;
 	int32_t day;
-	int64_t amount, cost = 0, price, ucost;
-	double qty = 0;
+	int64_t amount, cost = 0;
 	int have_cost = 0, slot, year, dom, y, mo;
 
 	if (S_get_date(r, F_DATE, &day) || S_get_id(r, F_CUSTOMER, id, sizeof(id)))
-		return;
-	if (S_has(r, F_QTY) && S_get_decimal(r, F_QTY, &qty))
 		return;
 	if (S_has(r, F_AMOUNT)) {
 		if (S_get_money(r, F_AMOUNT, &amount))
 			return;
 	} else if (S_has(r, F_QTY) && S_has(r, F_PRICE)) {
-		if (S_get_money(r, F_PRICE, &price))
+		if (S_get_extended(r, F_QTY, F_PRICE, &amount))
 			return;
-		amount = llround(qty * (double)price);
 	} else {
-		S_reject(r, r->col[F_AMOUNT] >= 0 ? F_AMOUNT : F_PRICE,
-		    D_REQUIRED_EMPTY, "amount");
+		S_reject(r, r->col[F_AMOUNT] >= 0 ? F_AMOUNT :
+		    S_has(r, F_QTY) ? F_PRICE : F_QTY, D_REQUIRED_EMPTY, "amount");
 		return;
 	}
 	if (S_has(r, F_COST)) {
@@ -345,11 +504,19 @@ S_row_sales(struct reader *r)
 			return;
 		have_cost = 1;
 	} else if (S_has(r, F_UCOST) && S_has(r, F_QTY)) {
-		if (S_get_money(r, F_UCOST, &ucost))
+		if (S_get_extended(r, F_QTY, F_UCOST, &cost))
 			return;
-		cost = llround(qty * (double)ucost);
 		have_cost = 1;
 	}
+	/* A quantity that is given must be a number even if unused. */
+	if (S_has(r, F_QTY) && !S_has(r, F_PRICE)) {
+		double q;
+		if (S_get_decimal(r, F_QTY, &q))
+			return;
+	}
+	if (S_money_budget(r, S_has(r, F_AMOUNT) ? F_AMOUNT : F_QTY, amount,
+	    cost, 0))
+		return;
 	if ((c = S_customer(r, F_CUSTOMER, id)) == NULL)
 		return;
 
@@ -392,20 +559,28 @@ S_row_sales(struct reader *r)
 	{
 		struct month_agg *ma = &c->months[slot];
 		float w = (float)amount;
-		ma->inv_w += w;
-		ma->inv_day += ((float)dom - ma->inv_day) * (w / ma->inv_w);
-		/* An order is a new invoice id (lines of one invoice are
-		 * consecutive in ERP exports); without ids, one per day. */
-		if (S_has(r, F_INVOICE)) {
-			S_str(r, F_INVOICE, inv, sizeof(inv));
-		} else
-			snprintf(inv, sizeof(inv), "%ld", (long)day);
-		{
-			uint64_t h = cv_hash(inv, strlen(inv));
-			if (h != c->last_invoice) {
-				ma->orders++;
-				c->last_invoice = h;
-			}
+		uint64_t h;
+
+		if (w > 0) {
+			ma->inv_w += w;
+			ma->inv_day += ((float)dom - ma->inv_day) *
+			    (w / ma->inv_w);
+		}
+		/*
+		 * An order is a change of invoice id per customer: ERP exports
+		 * list the lines of one invoice consecutively (an invoice whose
+		 * lines are interleaved with another invoice of the same
+		 * customer counts more than once).  Without invoice ids, one
+		 * order per customer and day.
+		 */
+		if (!S_has(r, F_INVOICE) ||
+		    val_id(S_field(r, F_INVOICE), S_flen(r, F_INVOICE), inv,
+		    sizeof(inv)) != 0)
+			snprintf(inv, sizeof(inv), "\x01%ld", (long)day);
+		h = cv_hash(inv, strlen(inv));
+		if (h != c->last_invoice) {
+			ma->orders++;
+			c->last_invoice = h;
 		}
 	}
 }
@@ -432,6 +607,8 @@ S_row_payment(struct reader *r)
 		    S_str(r, P_AMOUNT, tmp, sizeof(tmp)));
 		return;
 	}
+	if (S_money_budget(r, P_AMOUNT, amount, 0, 0))
+		return;
 	if ((c = S_customer(r, P_CUSTOMER, id)) == NULL)
 		return;
 	r->st->rows_accepted++;
@@ -460,10 +637,10 @@ S_row_payment(struct reader *r)
 static void
 S_row_credit(struct reader *r)
 {
-	char id[256], rating[16];
+	char id[256];
 	struct customer *c;
 	struct credit k;
-	double days = 0;
+	long long days = 0;
 
 	memset(&k, 0, sizeof(k));
 	if (S_get_date(r, K_ASOF, &k.as_of) ||
@@ -475,13 +652,17 @@ S_row_credit(struct reader *r)
 		return;
 	if (S_has(r, K_OVERDUE) && S_get_money(r, K_OVERDUE, &k.overdue))
 		return;
-	if (S_has(r, K_MAXDAYS) && S_get_decimal(r, K_MAXDAYS, &days))
+	if (S_has(r, K_MAXDAYS) && S_get_int(r, K_MAXDAYS, 0, 100000, &days))
+		return;
+	if (S_money_budget(r, S_has(r, K_BALANCE) ? K_BALANCE : K_LIMIT,
+	    k.balance, k.limit, k.overdue))
 		return;
 	if ((c = S_customer(r, K_CUSTOMER, id)) == NULL)
 		return;
 	k.max_days_overdue = (int32_t)days;
-	S_str(r, K_RATING, rating, sizeof(rating));
-	memcpy(k.rating, rating, sizeof(k.rating));
+	if (S_has(r, K_RATING))
+		val_text_cut(S_field(r, K_RATING), S_flen(r, K_RATING),
+		    k.rating, sizeof(k.rating));
 	k.present = 1;
 	r->st->rows_accepted++;
 	r->st->amount_total += k.balance;
@@ -501,7 +682,7 @@ S_row_master(struct reader *r)
 	struct customer *c;
 	int created, t;
 	int32_t day;
-	double terms;
+	long long terms = -1;
 
 	if (S_get_id(r, M_CUSTOMER, id, sizeof(id)))
 		return;
@@ -515,8 +696,7 @@ S_row_master(struct reader *r)
 			return;
 	} else
 		day = CV_DATE_NONE;
-	terms = -1;
-	if (S_has(r, M_TERMS) && S_get_decimal(r, M_TERMS, &terms))
+	if (S_has(r, M_TERMS) && S_get_int(r, M_TERMS, 0, 3650, &terms))
 		return;
 	c = model_get(r->m, id, &created);
 	c->in_master = 1;
@@ -535,7 +715,7 @@ S_row_master(struct reader *r)
 	c->since = day;
 	c->terms_days = terms >= 0 ? (int32_t)terms : -1;
 	if (S_has(r, M_TYPE)) {
-		val_text(S_field(r, M_TYPE), S_flen(r, M_TYPE), tmp, sizeof(tmp));
+		S_str(r, M_TYPE, tmp, sizeof(tmp));
 		t = cust_type_parse(tmp);
 		if (t < 0) {
 			if (r->o->max_messages == 0 ||
@@ -558,19 +738,20 @@ static int
 S_period(const char *s, size_t n, int32_t *month)
 {
 	char tmp[32];
+	size_t len;
 	int y, m, q;
 	int32_t day;
 
-	if (n == 0 || n >= sizeof(tmp))
+	len = val_text_cut(s, n, tmp, sizeof(tmp));
+	if (len == 0 || len + 1 >= sizeof(tmp))
 		return -1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	if (sscanf(tmp, "%4dQ%1d", &y, &q) == 2 && n == 6 && q >= 1 && q <= 4) {
+	if (len == 6 && sscanf(tmp, "%4dQ%1d", &y, &q) == 2 && q >= 1 &&
+	    q <= 4 && y >= 1900 && y <= 9999) {
 		*month = y * 12 + q * 3 - 1;
 		return 0;
 	}
-	if (n == 7 && sscanf(tmp, "%4d-%2d", &y, &m) == 2 && m >= 1 && m <= 12 &&
-	    tmp[4] == '-') {
+	if (len == 7 && tmp[4] == '-' && sscanf(tmp, "%4d-%2d", &y, &m) == 2 &&
+	    m >= 1 && m <= 12 && y >= 1900 && y <= 9999) {
 		*month = y * 12 + m - 1;
 		return 0;
 	}
@@ -587,7 +768,8 @@ S_row_assess(struct reader *r)
 	char id[256], dim[128], tmp[128];
 	struct customer *c;
 	int32_t month;
-	double score;
+	double score = 0;
+	long long count = 0;
 	int di, vi;
 
 	if (!S_has(r, A_PERIOD)) {
@@ -601,8 +783,7 @@ S_row_assess(struct reader *r)
 	}
 	if (S_get_id(r, A_CUSTOMER, id, sizeof(id)))
 		return;
-	val_text(S_field(r, A_DIMENSION), S_flen(r, A_DIMENSION), dim,
-	    sizeof(dim));
+	S_str(r, A_DIMENSION, dim, sizeof(dim));
 	di = dim_parse(dim);
 	vi = di < 0 ? viol_parse(dim) : -1;
 	if (di < 0 && vi < 0) {
@@ -613,25 +794,20 @@ S_row_assess(struct reader *r)
 		S_reject(r, A_SCORE, D_REQUIRED_EMPTY, "score");
 		return;
 	}
-	if (S_get_decimal(r, A_SCORE, &score))
-		return;
-	if (di >= 0 && !(score >= 0 && score <= 5)) {
-		S_reject(r, A_SCORE, D_SCORE_RANGE,
-		    S_str(r, A_SCORE, tmp, sizeof(tmp)));
-		return;
-	}
-	if (vi >= 0 && !(score >= 0)) {
-		S_reject(r, A_SCORE, D_SCORE_RANGE,
-		    S_str(r, A_SCORE, tmp, sizeof(tmp)));
-		return;
-	}
+	if (di >= 0) {
+		if (S_get_decimal(r, A_SCORE, &score))
+			return;
+		if (!(score >= 0 && score <= 5)) {
+			S_reject(r, A_SCORE, D_SCORE_RANGE,
+			    S_str(r, A_SCORE, tmp, sizeof(tmp)));
+			return;
+		}
+	} else if (S_get_int(r, A_SCORE, 0, 1000000, &count))
+		return;		/* violations are counts */
 	if ((c = S_customer(r, A_CUSTOMER, id)) == NULL)
 		return;
 	r->st->rows_accepted++;
-	{
-		int32_t day = cv_days_from_civil(month / 12, month % 12 + 1, 1);
-		S_date_range(r, day);
-	}
+	S_date_range(r, cv_days_from_civil(month / 12, month % 12 + 1, 1));
 	if (month > cv_month_index(r->m->as_of)) {
 		r->st->rows_outside++;
 		return;
@@ -642,23 +818,62 @@ S_row_assess(struct reader *r)
 			c->dim[di] = (float)score;
 			c->dim_period[di] = month;
 		}
-	} else if (month > cv_month_index(r->m->as_of) - 12)
-		c->violations[vi] += (int32_t)lround(score);
+	} else if (month > cv_month_index(r->m->as_of) - 12) {
+		if (count > INT32_MAX - c->violations[vi])
+			c->violations[vi] = INT32_MAX;
+		else
+			c->violations[vi] += (int32_t)count;
+	}
 }
 
-/* Normalise a header for matching: trim, lower-case ASCII, drop spaces. */
+/*
+ * Normalise a header for matching: ASCII lower-cased, full-width forms made
+ * ASCII, and spaces (any kind), '_', '-' and zero-width characters dropped.
+ * *cut receives the length without a trailing unit in brackets, as in
+ * "金额(元)" or "Amount [CNY]", or 0 if there is none.
+ */
 static void
-S_norm_header(const char *s, size_t n, char *out, size_t cap)
+S_norm_header(const char *s, size_t n, char *out, size_t cap, size_t *cut)
 {
-	size_t o = 0, i;
+	const char *p = s, *q, *end = s + n;
+	size_t o = 0, k, open = (size_t)-1;
+	long cp;
+	char ascii;
 
-	for (i = 0; i < n && o + 1 < cap; i++) {
-		unsigned char ch = (unsigned char)s[i];
-		if (isspace(ch))
+	*cut = 0;
+	while (p < end && o + 1 < cap) {
+		q = p;
+		cp = cv_utf8_next(&p, end);
+		if (cp < 0) {
+			p = q + 1;
 			continue;
-		out[o++] = (char)tolower(ch);
+		}
+		if (cp >= 0xFF01 && cp <= 0xFF5E)
+			cp -= 0xFEE0;
+		if (cp == 0x3010)
+			cp = '[';
+		else if (cp == 0x3011)
+			cp = ']';
+		if (cp == 0xFEFF || cp == 0x200B || cp == 0xA0 || cp == 0x3000 ||
+		    cp == '_' || cp == '-' || (cp < 0x80 && isspace((int)cp)))
+			continue;
+		if (cp < 0x80) {
+			ascii = (char)tolower((int)cp);
+			q = &ascii;
+			k = 1;
+			if (cp == '(' || cp == '[')
+				open = o;
+		} else
+			k = (size_t)(p - q);
+		if (o + k + 1 > cap)
+			break;
+		memcpy(out + o, q, k);
+		o += k;
 	}
 	out[o] = '\0';
+	if (o > 0 && (out[o - 1] == ')' || out[o - 1] == ']') &&
+	    open != (size_t)-1 && open > 0)
+		*cut = open;
 }
 
 static const struct col_map *
@@ -672,17 +887,34 @@ S_colmap(const struct config *cfg, enum input_kind k, const char *field)
 	return NULL;
 }
 
+#define HDR_MAX 256	/* bytes of a normalised header */
+
+/*
+ * Map fields to columns.  For each field the header names of its mapping
+ * are tried in order, and the first that a column carries wins (so the
+ * most specific name should come first); a column header also matches
+ * without a trailing unit in brackets.
+ */
 static int
 S_header(struct reader *r)
 {
 	const struct field_def *defs = S_kinds[r->kind].defs;
-	int nf = S_kinds[r->kind].n, f;
-	size_t i;
-	char h[512], alt[512];
+	int nf = S_kinds[r->kind].n, f, rc = 0;
+	size_t i, cut, acut;
+	char (*h)[HDR_MAX];
+	size_t *hcut;
+	char alt[HDR_MAX];
 
 	r->n_header = r->nf;
+	h = cv_calloc(r->nf + 1, sizeof(*h));
+	hcut = cv_calloc(r->nf + 1, sizeof(*hcut));
+	for (i = 0; i < r->nf; i++)
+		S_norm_header(r->row.data + r->off[i], r->len[i], h[i], HDR_MAX,
+		    &hcut[i]);
 	for (f = 0; f < nf; f++) {
 		const struct col_map *cm = S_colmap(r->cfg, r->kind, defs[f].name);
+		const char *p, *bar;
+
 		r->col[f] = -1;
 		r->date_fmt[f] = VAL_DATE_AUTO;
 		if (cm != NULL && cm->date_format != NULL) {
@@ -690,72 +922,80 @@ S_header(struct reader *r)
 			if (df >= 0)
 				r->date_fmt[f] = df;
 		}
-		if (cm == NULL || cm->headers == NULL)
-			goto missing;
-		for (i = 0; i < r->nf && r->col[f] < 0; i++) {
-			const char *p = cm->headers, *bar;
-			S_norm_header(r->row.data + r->off[i], r->len[i], h,
-			    sizeof(h));
-			for (;;) {
-				bar = strchr(p, '|');
-				S_norm_header(p, bar ? (size_t)(bar - p) :
-				    strlen(p), alt, sizeof(alt));
-				if (alt[0] != '\0' && strcmp(h, alt) == 0) {
+		for (p = cm != NULL ? cm->headers : NULL; p != NULL && r->col[f] < 0;
+		    p = bar != NULL ? bar + 1 : NULL) {
+			bar = strchr(p, '|');
+			S_norm_header(p, bar ? (size_t)(bar - p) : strlen(p), alt,
+			    sizeof(alt), &acut);
+			if (alt[0] == '\0')
+				continue;
+			for (i = 0; i < r->nf && r->col[f] < 0; i++)
+				if (strcmp(h[i], alt) == 0)
 					r->col[f] = (int)i;
-					break;
-				}
-				if (bar == NULL)
-					break;
-				p = bar + 1;
-			}
+			cut = strlen(alt);
+			for (i = 0; i < r->nf && r->col[f] < 0; i++)
+				if (hcut[i] == cut && strncmp(h[i], alt, cut) == 0)
+					r->col[f] = (int)i;
 		}
-missing:
 		if (r->col[f] < 0 && defs[f].required) {
 			diag_add(r->d, D_MISSING_COLUMN, r->path, r->row_line,
 			    0L, defs[f].name, cm && cm->headers ? cm->headers : "");
-			return -1;
+			rc = -1;
 		}
 	}
 	/* Sales need an amount, or a quantity and a unit price. */
-	if (r->kind == IN_SALES && r->col[F_AMOUNT] < 0 &&
+	if (rc == 0 && r->kind == IN_SALES && r->col[F_AMOUNT] < 0 &&
 	    (r->col[F_QTY] < 0 || r->col[F_PRICE] < 0)) {
 		const struct col_map *cm = S_colmap(r->cfg, IN_SALES, "amount");
 		diag_add(r->d, D_MISSING_COLUMN, r->path, r->row_line, 0L,
 		    "amount", cm && cm->headers ? cm->headers : "");
-		return -1;
+		rc = -1;
 	}
-	return 0;
+	free(h);
+	free(hcut);
+	return rc;
 }
 
 /* A whole record arrived: check its shape, then hand it to its kind. */
 static void
 S_end_row(struct reader *r)
 {
-	size_t i;
+	size_t i, n;
 
 	if (r->stop)
 		return;
 	if (!r->header_done) {
 		r->header_done = 1;
-		if (S_header(r) != 0) {
+		if (S_header(r) != 0)
 			r->stop = r->fatal = 1;
-		}
 		return;
 	}
 	r->st->rows_read++;
-	if (r->too_many || r->nf != r->n_header) {
-		size_t nf = r->too_many ? MAX_FIELDS : r->nf;
-		S_reject(r, -1, D_FIELD_COUNT, nf, r->n_header);
+	/* Extra fields are tolerated when empty (a trailing delimiter). */
+	n = r->nf_all;
+	if (n > r->n_header && n == r->nf) {
+		for (i = r->n_header; i < r->nf && r->len[i] == 0; i++)
+			;
+		if (i == r->nf)
+			n = r->n_header;
+	}
+	if (r->big_col > 0) {
+		S_reject_at(r, (long)r->big_col, 0, D_FIELD_TOO_BIG, MAX_FIELD);
 		return;
 	}
-	for (i = 0; i < r->nf; i++) {
+	if (n != r->n_header) {
+		S_reject(r, -1, D_FIELD_COUNT, r->nf_all, r->n_header);
+		return;
+	}
+	for (i = 0; i < r->n_header; i++) {
 		const char *s = r->row.data + r->off[i];
 		if (memchr(s, '\0', r->len[i]) != NULL) {
-			S_reject_col(r, i, D_FIELD_NUL, "");
+			S_reject_at(r, (long)i + 1, 0, D_FIELD_NUL);
 			return;
 		}
 		if (memmem(s, r->len[i], "\xEF\xBF\xBD", 3) != NULL) {
-			S_reject_col(r, i, D_FIELD_ENCODING, r->enc_name);
+			S_reject_at(r, (long)i + 1, 0, D_FIELD_ENCODING,
+			    r->enc_name);
 			return;
 		}
 	}
@@ -774,15 +1014,15 @@ S_cb_field(void *s, size_t n, void *ctx)
 {
 	struct reader *r = ctx;
 
-	if (r->nf == 0) {
+	if (r->nf_all == 0) {
 		buf_reset(&r->row);
-		r->row_line = r->line;
-		r->too_many = 0;
+		r->row_line = r->rec_line;
 	}
-	if (r->nf >= MAX_FIELDS) {
-		r->too_many = 1;
+	r->nf_all++;
+	if (n > MAX_FIELD && r->big_col == 0)
+		r->big_col = r->nf_all;
+	if (r->nf >= MAX_FIELDS)
 		return;
-	}
 	r->off[r->nf] = r->row.len;
 	r->len[r->nf] = n;
 	buf_add(&r->row, s, n);
@@ -797,26 +1037,36 @@ S_cb_row(int c, void *ctx)
 
 	(void)c;
 	S_end_row(r);
-	r->nf = 0;
-	r->too_many = 0;
+	r->nf = r->nf_all = r->big_col = 0;
 }
 
-/* libcsv grows its field buffer with this: refuse past MAX_FIELD. */
+/*
+ * libcsv grows its field buffer through this: refuse to pass MAX_FIELD.
+ * libcsv retries smaller steps and then reports CSV_ENOMEM, which
+ * S_refused tells apart from a real shortage.
+ */
+static int S_refused;
+
 static void *
 S_csv_realloc(void *p, size_t n)
 {
-	if (n > MAX_FIELD + 64)
+	if (n > MAX_FIELD + 8192) {
+		S_refused = 1;
 		return NULL;
+	}
 	return realloc(p, n);
 }
 
 static void
-S_csv_init(struct csv_parser *p, char delim)
+S_csv_start(struct reader *r)
 {
-	csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-	csv_set_delim(p, (unsigned char)delim);
-	csv_set_realloc_func(p, S_csv_realloc);
-	csv_set_free_func(p, free);
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	csv_set_realloc_func(&r->p, S_csv_realloc);
+	csv_set_free_func(&r->p, free);
+	csv_set_blk_size(&r->p, 4096);
+	r->idle_state = r->p.pstate;	/* "no row begun" */
+	r->parser_live = 1;
 }
 
 /* The delimiter of the header line: the most frequent of , ; TAB. */
@@ -826,7 +1076,7 @@ S_detect_delim(const char *s, size_t n)
 	size_t i, c = 0, sc = 0, t = 0;
 	int q = 0;
 
-	for (i = 0; i < n && s[i] != '\n'; i++) {
+	for (i = 0; i < n && (q || (s[i] != '\n' && s[i] != '\r')); i++) {
 		if (s[i] == '"')
 			q = !q;
 		else if (!q && s[i] == ',')
@@ -843,130 +1093,290 @@ S_detect_delim(const char *s, size_t n)
 	return ',';
 }
 
-/* A syntax error: reject the row in progress and restart at the next line. */
-static void
-S_syntax_error(struct reader *r, struct csv_parser *p)
+/* Length of the first line of s[0..n) with its end (LF, CRLF or CR); *eol: it has one. */
+static size_t
+S_line_len(const char *s, size_t n, int *eol)
 {
-	int e = csv_error(p);
+	const char *lf = memchr(s, '\n', n);
+	const char *cr = memchr(s, '\r', lf != NULL ? (size_t)(lf - s) : n);
 
+	*eol = 1;
+	if (cr != NULL)
+		return (size_t)(cr - s) + (cr + 1 < s + n && cr[1] == '\n' ? 2 : 1);
+	if (lf != NULL)
+		return (size_t)(lf - s) + 1;
+	*eol = 0;
+	return n;
+}
+
+/*
+ * A CSV error in the open row: reject it as one row at the line where it
+ * began (col: the field being read, 0 for the whole row), restart the
+ * parser, and resynchronise: the row is taken to be its first line, and
+ * every line after that one is read again (queued in r->pend ahead of
+ * rest, the text not yet fed).  eol: the text fed so far ends a line.
+ */
+static void
+S_error(struct reader *r, long col, int eol, const char *rest, size_t nrest,
+    enum diag_id id, ...)
+{
+	char text[512];
+	size_t k;
+	int has_eol;
+	va_list ap;
+
+	r->row_line = r->rec_line;
+	va_start(ap, id);
 	if (!r->header_done) {
-		diag_add(r->d, D_CSV_SYNTAX, r->path, r->line, 0L,
-		    csv_strerror(e));
+		diag_vtext(id, r->d->lang, text, sizeof(text), ap);
+		diag_add(r->d, D_CSV_SYNTAX, r->path, r->rec_line, col, text);
 		r->stop = r->fatal = 1;
-		return;
+	} else {
+		r->st->rows_read++;
+		S_vreject(r, col, 1, id, ap);
 	}
-	if (r->nf == 0)
-		r->row_line = r->line;
-	r->st->rows_read++;
-	if (e == CSV_ETOOBIG)
-		S_reject(r, -1, D_FIELD_TOO_BIG, MAX_FIELD);
+	va_end(ap);
+	csv_free(&r->p);
+	S_csv_start(r);
+	r->nf = r->nf_all = r->big_col = 0;
+	S_refused = 0;
+	if (r->stop)
+		return;
+	k = S_line_len(r->rec.data != NULL ? r->rec.data : "", r->rec.len,
+	    &has_eol);
+	buf_reset(&r->pend);
+	if (!has_eol) {
+		/* The row never left its line: drop the rest of that line. */
+		r->skip_line = !eol;
+	} else {
+		buf_add(&r->pend, r->rec.data + k, r->rec.len - k);
+		r->line = r->rec_line + 1;
+		r->at_bol = 1;
+		r->skip_line = 0;
+		r->cr_end = k == r->rec.len && r->rec.data[k - 1] == '\r';
+	}
+	buf_add(&r->pend, rest, nrest);
+	buf_reset(&r->rec);
+}
+
+/* Why libcsv stopped, as a reject. */
+static void
+S_parse_error(struct reader *r, int eol, const char *rest, size_t nrest)
+{
+	int e = csv_error(&r->p);
+	long col = (long)r->nf_all + 1;
+
+	if (e == CSV_ENOMEM && S_refused)
+		S_error(r, col, eol, rest, nrest, D_FIELD_TOO_BIG, MAX_FIELD);
+	else if (e == CSV_EPARSE)
+		S_error(r, col, eol, rest, nrest, D_CSV_STRAY_QUOTE);
 	else
-		S_reject(r, -1, D_ROW_SYNTAX, csv_strerror(e));
-	r->nf = 0;
+		S_error(r, col, eol, rest, nrest, D_ROW_SYNTAX, csv_strerror(e));
+}
+
+/*
+ * Feed UTF-8 text to libcsv a line at a time, so that every row knows the
+ * physical line where it began (a quoted field may span lines).  Returns
+ * early after an error, with the text still to feed queued in r->pend.
+ */
+static void
+S_feed(struct reader *r, const char *s, size_t n)
+{
+	size_t pos = 0, len, got;
+	const char *q;
+	int eol;
+
+	if (!r->parser_live) {
+		if (r->delim == 0)
+			r->delim = S_detect_delim(s, n);
+		S_csv_start(r);
+	}
+	while (pos < n && !r->stop) {
+		q = s + pos;
+		if (r->cr_end) {
+			r->cr_end = 0;
+			if (*q == '\n') {
+				/* The LF of a CRLF split between reads. */
+				if (!r->skip_line && r->p.pstate != r->idle_state)
+					buf_add(&r->rec, q, 1);
+				pos++;
+				if (!r->skip_line &&
+				    csv_parse(&r->p, q, 1, S_cb_field, S_cb_row,
+				    r) != 1) {
+					S_parse_error(r, 1, s + pos, n - pos);
+					return;
+				}
+				continue;
+			}
+		}
+		len = S_line_len(q, n - pos, &eol);
+		pos += len;
+		if (r->skip_line) {
+			if (eol) {
+				r->skip_line = 0;
+				r->line++;
+				r->at_bol = 1;
+				r->cr_end = q[len - 1] == '\r';
+			}
+			continue;
+		}
+		if (r->at_bol && r->p.pstate == r->idle_state) {
+			buf_reset(&r->rec);
+			r->rec_line = r->line;
+		}
+		r->at_bol = 0;
+		buf_add(&r->rec, q, len);
+		if (eol) {
+			r->line++;
+			r->at_bol = 1;
+			r->cr_end = q[len - 1] == '\r';
+		}
+		if (r->rec.len > MAX_RECORD) {
+			S_error(r, 0, eol, s + pos, n - pos, D_RECORD_TOO_BIG,
+			    MAX_RECORD);
+			return;
+		}
+		got = csv_parse(&r->p, q, len, S_cb_field, S_cb_row, r);
+		if (got != len) {
+			S_parse_error(r, eol, s + pos, n - pos);
+			return;
+		}
+		if (r->at_bol && r->p.pstate == r->idle_state)
+			buf_reset(&r->rec);
+	}
 }
 
 static int
 S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
-    const char *path, struct diag *d)
+    const char *path, uint64_t *money_used, struct diag *d)
 {
 	const struct config *cfg = o->cfg;
-	struct reader r;
+	struct reader *r;
 	struct enc_reader *er = NULL;
-	struct csv_parser p;
-	struct stat sb;
-	static char chunk[1 << 16];
-	long n;
-	uint64_t done = 0, total = 0, next_report = 0;
-	char delim = cfg->in[k].delimiter;
-	int parser_live = 0, rc = 0;
+	struct buf work;
+	char *chunk;
+	long n = 0;
+	uint64_t total = 0, next_report = 0;
+	int rc = 0, e;
 	const char *enc = cfg->in[k].encoding;
+	const char *legacy = cfg->legacy_encoding;
+	struct stat sb;
 
-	memset(&r, 0, sizeof(r));
-	r.m = m;
-	r.o = o;
-	r.cfg = cfg;
-	r.d = d;
-	r.kind = k;
-	r.path = path;
-	r.line = 1;
-	buf_init(&r.row);
-	r.st = model_add_input(m, input_kind_name(k), path);
-	if (stat(path, &sb) == 0)
-		total = (uint64_t)sb.st_size;
-	if (cv_sha256_file(path, r.st->sha256) != 0 ||
-	    enc_open(&er, path, enc != NULL && strcmp(enc, "auto") != 0 ? enc :
-	    NULL, cfg->legacy_encoding) != 0) {
-		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(errno));
-		buf_free(&r.row);
+	if (enc != NULL && (strcmp(enc, "auto") == 0 || enc[0] == '\0'))
+		enc = NULL;
+	if (enc != NULL && enc_detect_name(enc) < 0) {
+		diag_add(d, D_ENCODING_UNKNOWN, path, 0L, 0L, enc);
 		return -1;
 	}
-	r.enc_name = enc_name(er);
-	free(r.st->encoding);
-	r.st->encoding = cv_strdup(r.enc_name);
-	if (strncmp(r.enc_name, "UTF", 3) != 0)
-		diag_add(d, D_LEGACY_ENCODING, path, 0L, 0L, r.enc_name);
+	if (legacy != NULL && (e = enc_detect_name(legacy)) >= 0 &&
+	    !enc_kind_is_legacy((enum enc_kind)e)) {
+		diag_add(d, D_ENCODING_NOT_LEGACY, path, 0L, 0L, legacy);
+		return -1;
+	}
+	if (legacy != NULL && enc_detect_name(legacy) < 0) {
+		diag_add(d, D_ENCODING_UNKNOWN, path, 0L, 0L, legacy);
+		return -1;
+	}
+	r = cv_calloc(1, sizeof(*r));
+	r->m = m;
+	r->o = o;
+	r->cfg = cfg;
+	r->d = d;
+	r->kind = k;
+	r->path = path;
+	r->money_used = money_used;
+	r->line = 1;
+	r->rec_line = 1;
+	r->at_bol = 1;
+	r->delim = cfg->in[k].delimiter;
+	buf_init(&r->row);
+	buf_init(&r->rec);
+	buf_init(&r->pend);
+	buf_init(&work);
+	r->st = model_add_input(m, input_kind_name(k), path);
+	if (stat(path, &sb) == 0)
+		total = (uint64_t)sb.st_size;
+	if ((e = enc_open(&er, path, enc, legacy)) != 0 ||
+	    cv_sha256_file(path, r->st->sha256) != 0) {
+		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(e ? e : errno));
+		enc_close(er);
+		buf_free(&r->row);
+		buf_free(&r->rec);
+		buf_free(&r->pend);
+		free(r);
+		return -1;
+	}
+	r->enc_name = enc_name(er);
+	free(r->st->encoding);
+	r->st->encoding = cv_strdup(r->enc_name);
+	if (enc_is_legacy_guess(er))
+		diag_add(d, D_LEGACY_ENCODING, path, 0L, 0L, r->enc_name);
+	else if (enc != NULL && strncmp(r->enc_name, "UTF", 3) != 0)
+		diag_add(d, D_ENCODING_CONFIGURED, path, 0L, 0L, r->enc_name);
 
-	while ((n = enc_read(er, chunk, sizeof(chunk))) > 0 && !r.stop) {
-		const char *s = chunk, *end = chunk + n, *nl;
-		if (!parser_live) {
-			if (delim == 0)
-				delim = S_detect_delim(s, (size_t)n);
-			S_csv_init(&p, delim);
-			parser_live = 1;
+	chunk = cv_malloc(CHUNK);
+	S_refused = 0;
+	while (!r->stop) {
+		if (r->pend.len > 0) {
+			struct buf t = work;
+
+			work = r->pend;
+			r->pend = t;
+			buf_reset(&r->pend);
+			S_feed(r, work.data, work.len);
+			continue;
 		}
-		/* Feed line by line so every row knows its physical line. */
-		while (s < end && !r.stop) {
-			nl = memchr(s, '\n', (size_t)(end - s));
-			size_t len = nl ? (size_t)(nl - s + 1) : (size_t)(end - s);
-			if (csv_parse(&p, s, len, S_cb_field, S_cb_row, &r) != len) {
-				S_syntax_error(&r, &p);
-				csv_free(&p);
-				S_csv_init(&p, delim);
-				if (nl == NULL) {
-					/* skip the rest of this line */
-					const char *q = s + len;
-					(void)q;
-				}
+		n = enc_read(er, chunk, CHUNK);
+		if (n < 0) {
+			diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(EIO));
+			rc = -1;
+			break;
+		}
+		if (n > 0) {
+			S_feed(r, chunk, (size_t)n);
+			if (o->progress != NULL && enc_offset(er) >= next_report) {
+				o->progress(path, enc_offset(er), total,
+				    o->progress_ctx);
+				next_report = enc_offset(er) + (8u << 20);
 			}
-			if (nl != NULL)
-				r.line++;
-			s += len;
+			continue;
 		}
-		done += (uint64_t)n;
-		if (o->progress != NULL && done >= next_report) {
-			o->progress(path, done, total, o->progress_ctx);
-			next_report = done + (8u << 20);
+		/* End of file: complete a last row without a line end. */
+		if (!r->parser_live)
+			break;
+		if (csv_fini(&r->p, S_cb_field, S_cb_row, r) == 0) {
+			csv_free(&r->p);
+			r->parser_live = 0;
+			break;
 		}
+		S_error(r, (long)r->nf_all + 1, 1, "", 0, D_CSV_UNTERMINATED);
 	}
-	if (n < 0) {
-		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(errno));
-		rc = -1;
-	}
-	if (parser_live) {
-		if (!r.stop && rc == 0 &&
-		    csv_fini(&p, S_cb_field, S_cb_row, &r) != 0)
-			S_syntax_error(&r, &p);
-		csv_free(&p);
-	}
-	if (!r.header_done && !r.stop && rc == 0) {
+	if (r->parser_live)
+		csv_free(&r->p);
+	free(chunk);
+	if (rc == 0 && !r->header_done && !r->stop) {
 		diag_add(d, D_EMPTY_FILE, path, 0L, 0L);
 		rc = -1;
 	}
-	if (r.fatal || (r.stop && cfg->strict))
+	if (r->fatal || (r->stop && cfg->strict))
 		rc = -1;
-	if (rc == 0 && o->max_messages != 0 && r.st->rows_rejected > r.n_msgs &&
-	    r.n_msgs >= o->max_messages)
+	if (rc == 0 && o->max_messages != 0 &&
+	    r->st->rows_rejected > r->n_reject_msgs)
 		diag_add(d, D_MORE_REJECTS, path, 0L, 0L,
-		    (unsigned long long)(r.st->rows_rejected - r.n_msgs),
-		    "rejects.csv");
-	if (rc == 0 && r.st->rows_rejected > 0)
+		    (unsigned long long)(r->st->rows_rejected -
+		    r->n_reject_msgs), "rejects.csv");
+	if (rc == 0 && r->st->rows_rejected > 0)
 		diag_add(d, D_REJECTS_SUMMARY, path, 0L, 0L,
-		    (unsigned long long)r.st->rows_rejected,
-		    (unsigned long long)r.st->rows_read);
+		    (unsigned long long)r->st->rows_rejected,
+		    (unsigned long long)r->st->rows_read);
 	if (o->progress != NULL)
 		o->progress(path, total, total, o->progress_ctx);
 	enc_close(er);
-	buf_free(&r.row);
+	buf_free(&r->row);
+	buf_free(&r->rec);
+	buf_free(&r->pend);
+	buf_free(&work);
+	free(r);
 	return rc;
 }
 
@@ -975,6 +1385,7 @@ ingest_all(struct model *m, const struct ingest_opts *o, struct diag *d)
 {
 	static const enum input_kind order[] = { IN_CUSTOMERS, IN_SALES,
 	    IN_PAYMENTS, IN_CREDIT, IN_ASSESSMENTS };
+	uint64_t money_used = 0;
 	size_t i;
 	int j;
 
@@ -987,7 +1398,8 @@ ingest_all(struct model *m, const struct ingest_opts *o, struct diag *d)
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		const struct input_cfg *in = &o->cfg->in[order[i]];
 		for (j = 0; j < in->n_paths; j++)
-			if (S_read_file(m, o, order[i], in->paths[j], d) != 0)
+			if (S_read_file(m, o, order[i], in->paths[j],
+			    &money_used, d) != 0)
 				return -1;
 	}
 	model_sort(m);
@@ -999,7 +1411,9 @@ csv_write_field(FILE *fp, const char *s, int last)
 {
 	const char *p;
 
-	if (strpbrk(s, ",\"\r\n") != NULL || (s[0] == ' ' || s[0] == '\t')) {
+	if (strpbrk(s, ",\"\r\n") != NULL || s[0] == ' ' || s[0] == '\t' ||
+	    (s[0] != '\0' && (s[strlen(s) - 1] == ' ' ||
+	    s[strlen(s) - 1] == '\t'))) {
 		fputc('"', fp);
 		for (p = s; *p != '\0'; p++) {
 			if (*p == '"')

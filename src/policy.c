@@ -1001,6 +1001,44 @@ pol_lang(const struct pol_library *lib)
 }
 
 void
+pol_policy_at(const struct pol_library *lib, size_t i, const char **key,
+    const char **category, const char **title, const char **text,
+    int *priority)
+{
+	const struct policy *p = &lib->policies[i];
+
+	if (key != NULL)
+		*key = p->key;
+	if (category != NULL)
+		*category = p->category;
+	if (title != NULL)
+		*title = p->title;
+	if (text != NULL)
+		*text = p->text;
+	if (priority != NULL)
+		*priority = p->priority;
+}
+
+void
+pol_item_at(const struct pol_library *lib, size_t i, const char **key,
+    const char **category, const char **owner, const char **text,
+    int *due_days)
+{
+	const struct item *it = &lib->items[i];
+
+	if (key != NULL)
+		*key = it->key;
+	if (category != NULL)
+		*category = lib->cats[it->cat].key;
+	if (owner != NULL)
+		*owner = it->owner;
+	if (text != NULL)
+		*text = it->text;
+	if (due_days != NULL)
+		*due_days = it->due_days;
+}
+
+void
 pol_counts(const struct pol_library *lib, size_t *n_policies, size_t *n_rules,
     size_t *n_items)
 {

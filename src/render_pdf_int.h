@@ -72,6 +72,7 @@ char *rp_expand(const char *s, const struct rp_vars *vs);
 
 struct rp_ctx {
 	const struct report *r;
+	struct diag *d;
 	const struct evaluation *ev;
 	const struct labels *L;
 	const struct rp_template *tpl;

@@ -6,6 +6,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "labels.h"
+#include "policy.h"
 #include "prior.h"
 #include "recommend.h"
 #include "render.h"
@@ -320,20 +321,55 @@ S_summary(struct xw *x, const struct report *r)
 	S_end(x);
 }
 
+/* A recommendation refers to the library entry by key; the texts are
+ * written once, in <policy-library>. */
 static void
 S_policy(struct xw *x, const struct pol_rec *p)
 {
-	char b[16];
-
 	S_start(x, "policy");
 	S_attr(x, "key", p->key);
-	S_attr(x, "category", p->category);
-	snprintf(b, sizeof(b), "%d", p->priority);
-	S_attr(x, "priority", b);
 	S_attr(x, "rule", p->rule);
 	S_attr(x, "reason", p->reason);
-	S_attr(x, "title", p->title);
-	S_text(x, p->text);
+	S_end(x);
+}
+
+static void
+S_library(struct xw *x, const struct report *r)
+{
+	size_t i, np, ni;
+	char b[16];
+
+	if (r->pol == NULL)
+		return;
+	pol_counts(r->pol, &np, NULL, &ni);
+	S_start(x, "policy-library");
+	S_attr(x, "lang", pol_lang(r->pol));
+	for (i = 0; i < np; i++) {
+		const char *key, *cat, *title, *text;
+		int prio;
+		pol_policy_at(r->pol, i, &key, &cat, &title, &text, &prio);
+		S_start(x, "policy-text");
+		S_attr(x, "key", key);
+		S_attr(x, "category", cat);
+		snprintf(b, sizeof(b), "%d", prio);
+		S_attr(x, "priority", b);
+		S_attr(x, "title", title);
+		S_text(x, text);
+		S_end(x);
+	}
+	for (i = 0; i < ni; i++) {
+		const char *key, *cat, *owner, *text;
+		int due;
+		pol_item_at(r->pol, i, &key, &cat, &owner, &text, &due);
+		S_start(x, "item-text");
+		S_attr(x, "key", key);
+		S_attr(x, "category", cat);
+		S_attr(x, "owner", owner);
+		snprintf(b, sizeof(b), "%d", due);
+		S_attr(x, "due-days", b);
+		S_text(x, text);
+		S_end(x);
+	}
 	S_end(x);
 }
 
@@ -434,13 +470,10 @@ S_customer(struct xw *x, const struct report *r, size_t i)
 		for (k = 0; k < n; k++) {
 			S_start(x, "item");
 			S_attr(x, "key", items[k].key);
-			S_attr(x, "category", items[k].category);
-			S_attr(x, "owner", items[k].owner);
 			S_attr_date(x, "due", r->m->as_of + items[k].due_days);
 			if (items[k].dimension != NULL)
 				S_attr(x, "dimension", items[k].dimension);
 			S_attr(x, "reason", items[k].reason);
-			S_text(x, items[k].text);
 			S_end(x);
 		}
 		S_end(x);
@@ -470,6 +503,7 @@ render_xml(const struct report *r, const char *path, struct diag *d)
 	S_inputs(&x, r);
 	S_method(&x, r);
 	S_summary(&x, r);
+	S_library(&x, r);
 	S_segments(&x, r);
 	if (r->prior != NULL)
 		prior_write_xml(r->prior, x.w, &x.err);

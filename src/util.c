@@ -295,7 +295,8 @@ cv_date_str(int32_t days, char *buf)
 	int y, m, d;
 
 	cv_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
 	return buf;
 }
 

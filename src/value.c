@@ -386,6 +386,70 @@ val_int(const char *s, size_t n, long long *out)
 }
 
 int
+val_scaled(const char *s, size_t n, int scale, int64_t *out)
+{
+	struct S_num nm;
+	uint64_t lim, u = 0, frac = 0, pow10 = 1;
+	size_t k;
+	int r;
+
+	if (scale < 0 || scale > 9)
+		return VAL_E_RANGE;
+	if ((r = S_num_field(s, n, &nm)) != 0)
+		return r;
+	if (nm.has_exp)
+		return VAL_E_EXPONENT;
+	if (nm.currency || nm.percent)
+		return VAL_E_NUMBER;
+	for (k = 0; k < (size_t)scale; k++) {
+		frac = frac * 10 + (k < nm.nf ? (uint64_t)(nm.fdig[k] - '0') : 0);
+		pow10 *= 10;
+	}
+	for (k = (size_t)scale; k < nm.nf; k++)
+		if (nm.fdig[k] != '0')
+			return VAL_E_PRECISION;
+	lim = nm.neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (k = 0; k < nm.ni; k++) {
+		unsigned d = (unsigned)(nm.idig[k] - '0');
+
+		if (u > (lim - d) / 10)
+			return VAL_E_RANGE;
+		u = u * 10 + d;
+	}
+	if (u > (lim - frac) / pow10)
+		return VAL_E_RANGE;
+	u = u * pow10 + frac;
+	if (nm.neg)
+		*out = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+	else
+		*out = (int64_t)u;
+	return 0;
+}
+
+int
+val_mul_scaled(int64_t a, int scale, int64_t minor, int64_t *out)
+{
+	__extension__ __int128 prod, q, half, div = 1;
+	int k;
+
+	if (scale < 0 || scale > 18)
+		return VAL_E_RANGE;
+	for (k = 0; k < scale; k++)
+		div *= 10;
+	prod = (__int128)a * minor;
+	half = div / 2;
+	/* Round half away from zero, as a calculator or ERP does. */
+	if (prod >= 0)
+		q = (prod + half) / div;
+	else
+		q = -((-prod + half) / div);
+	if (q > INT64_MAX || q < -(__int128)INT64_MAX)
+		return VAL_E_RANGE;
+	*out = (int64_t)q;
+	return 0;
+}
+
+int
 val_date_fmt_parse(const char *name)
 {
 	static const char *const names[] = { "auto", "ymd", "dmy", "mdy",
@@ -556,6 +620,10 @@ val_date(const char *s, size_t n, enum val_date_fmt fmt, int32_t *days)
 	l1 = S_run(c, e, &i, &v1);
 	if (l1 == 0)
 		return VAL_E_DATE;
+	j = i;
+	S_skip_spaces(c, e, &j);
+	if (j < e && c[j] == M_YEAR)
+		i = j;	/* 2024 年 1 月 5 日 */
 	ch = i < e ? c[i] : '\0';
 	if (ch == M_YEAR) {
 		if (l1 != 4)
@@ -674,6 +742,42 @@ val_text(const char *s, size_t n, char *out, size_t cap)
 	if (r != 0)
 		out[0] = '\0';
 	return r;
+}
+
+size_t
+val_text_cut(const char *s, size_t n, char *out, size_t cap)
+{
+	const char *p = s, *q, *end = s + n;
+	size_t o = 0, k;
+	int pend = 0;
+	long cp;
+
+	if (cap == 0)
+		return 0;
+	while (p < end) {
+		q = p;
+		cp = cv_utf8_next(&p, end);
+		if (cp < 0) {
+			p = q + 1;	/* skip a bad byte */
+			continue;
+		}
+		if (S_is_zero_width(cp))
+			continue;
+		if (S_is_space(cp) || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			pend = 1;
+			continue;
+		}
+		k = (size_t)(p - q);
+		if (o + (pend && o > 0) + k + 1 > cap)
+			break;
+		if (pend && o > 0)
+			out[o++] = ' ';
+		pend = 0;
+		memcpy(out + o, q, k);
+		o += k;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 /*
