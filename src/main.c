@@ -67,6 +67,8 @@ static const char S_usage[] =
 "  --legacy-encoding NAME  encoding for files that are not UTF-8 (default gb18030)\n"
 "  --strict              stop at the first bad row (exit 2, no report)\n"
 "  --prior REPORT.xml    previous period's report: adds tier migration\n"
+"  --per-customer        also write DIR/customers/ID.pdf: one scorecard letter per customer\n"
+"  --split-by region|rep|type  also write DIR/by-KEY/VALUE.pdf: one pack per region, rep or type\n"
 "  --quiet               no progress line\n"
 "exit status: 0 ok, 1 usage error, 2 invalid config or data, 3 I/O error\n";
 
@@ -75,9 +77,15 @@ struct opts {
 	const char *config;
 	const char *inputs[IN__COUNT];
 	const char *as_of, *lang, *out, *title, *client, *encoding, *legacy;
-	const char *prior, *report;
+	const char *prior, *report, *split_by;
 	int cycle_years;
-	int strict, quiet;
+	int strict, quiet, per_customer;
+};
+
+/* Outputs are written under temporary names and renamed at the end. */
+struct outs {
+	char **tmp, **final;
+	size_t n, cap;
 };
 
 static struct diag *S_diag;
@@ -190,6 +198,10 @@ S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 			o->quiet = 1;
 			continue;
 		}
+		if (strcmp(a, "--per-customer") == 0) {
+			o->per_customer = 1;
+			continue;
+		}
 		if (a[0] != '-' && o->report == NULL &&
 		    strcmp(o->cmd, "verify") == 0) {
 			o->report = a;
@@ -224,6 +236,15 @@ S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 			o->prior = v;
 		else if (strcmp(a, "--cycle-years") == 0)
 			o->cycle_years = atoi(v);
+		else if (strcmp(a, "--split-by") == 0) {
+			if (strcmp(v, "region") != 0 && strcmp(v, "rep") != 0 &&
+			    strcmp(v, "type") != 0) {
+				diag_add(d, D_USAGE, NULL, 0L, 0L,
+				    "--split-by takes region, rep or type");
+				return -1;
+			}
+			o->split_by = v;
+		}
 		else {
 			diag_add(d, D_UNKNOWN_OPTION, NULL, 0L, 0L, a);
 			return -1;
@@ -334,6 +355,148 @@ S_mkdirs(const char *dir, struct diag *d)
 	return 0;
 }
 
+/* Add an output; returns its temporary path. */
+static const char *
+S_out_add(struct outs *o, const char *dir, const char *name)
+{
+	struct buf b;
+
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		o->tmp = cv_realloc(o->tmp, o->cap * sizeof(char *));
+		o->final = cv_realloc(o->final, o->cap * sizeof(char *));
+	}
+	o->final[o->n] = S_path(dir, name);
+	buf_init(&b);
+	buf_printf(&b, "%s/.%s.tmp", dir, name);
+	o->tmp[o->n] = b.data;
+	return o->tmp[o->n++];
+}
+
+static void
+S_out_free(struct outs *o, int unlink_tmp)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++) {
+		if (unlink_tmp)
+			unlink(o->tmp[i]);
+		free(o->tmp[i]);
+		free(o->final[i]);
+	}
+	free(o->tmp);
+	free(o->final);
+	memset(o, 0, sizeof(*o));
+}
+
+/* A value as a file name: no '/', no leading '.', never empty. */
+static void
+S_file_name(const char *v, const char *ext, char *out, size_t n)
+{
+	size_t i, o = 0;
+
+	for (i = 0; v[i] != '\0' && o + 8 < n; i++) {
+		int bad = v[i] == '/' || v[i] == '\\' || (o == 0 && v[i] == '.');
+		out[o++] = bad ? '_' : v[i];
+	}
+	if (o == 0)
+		o = (size_t)snprintf(out, n, "unassigned");
+	snprintf(out + o, n - o, "%s", ext);
+}
+
+static const char *
+S_split_value(const struct eval_customer *e, const char *by)
+{
+	if (strcmp(by, "region") == 0)
+		return e->c->region;
+	if (strcmp(by, "rep") == 0)
+		return e->c->rep;
+	return cust_type_key(e->c->type);
+}
+
+static const struct evaluation *S_split_ev;
+static const char *S_split_by;
+
+static int
+S_cmp_split(const void *a, const void *b)
+{
+	const struct eval_customer *x = &S_split_ev->ec[*(const size_t *)a];
+	const struct eval_customer *y = &S_split_ev->ec[*(const size_t *)b];
+	int c = strcmp(S_split_value(x, S_split_by), S_split_value(y, S_split_by));
+
+	return c != 0 ? c : strcmp(x->c->id, y->c->id);
+}
+
+/* One pack per region, rep or type: DIR/by-KEY/VALUE.pdf. */
+static int
+S_split(struct report *rep, const struct evaluation *ev, const char *by,
+    const char *out_dir, struct outs *outs, int progress, struct diag *d)
+{
+	size_t *idx = cv_malloc((ev->n ? ev->n : 1) * sizeof(size_t));
+	size_t i, start, done = 0;
+	char sub[512], name[512];
+	int rc = 0;
+
+	snprintf(sub, sizeof(sub), "%s/by-%s", out_dir, by);
+	if (S_mkdirs(sub, d) != 0) {
+		free(idx);
+		return -1;
+	}
+	for (i = 0; i < ev->n; i++)
+		idx[i] = i;
+	S_split_ev = ev;
+	S_split_by = by;
+	qsort(idx, ev->n, sizeof(size_t), S_cmp_split);
+	for (start = 0; start < ev->n && rc == 0; start = i) {
+		const char *v = S_split_value(&ev->ec[idx[start]], by);
+		for (i = start; i < ev->n &&
+		    strcmp(S_split_value(&ev->ec[idx[i]], by), v) == 0; i++)
+			;
+		rep->subset = idx + start;
+		rep->n_subset = i - start;
+		rep->subset_label = strcmp(by, "type") == 0 ?
+		    label2(rep->labels, "type.", v) : v[0] ? v :
+		    label(rep->labels, "word.none");
+		S_file_name(v[0] ? v : "", ".pdf", name, sizeof(name));
+		rc = render_pdf(rep, S_out_add(outs, sub, name), d);
+		done++;
+		if (progress)
+			fprintf(stderr, "\rcusteval: %s packs: %zu", by, done);
+	}
+	if (progress)
+		fputc('\n', stderr);
+	rep->subset = NULL;
+	rep->n_subset = 0;
+	rep->subset_label = NULL;
+	free(idx);
+	return rc;
+}
+
+/* One scorecard letter per customer: DIR/customers/ID.pdf. */
+static int
+S_per_customer(struct report *rep, const struct evaluation *ev,
+    const char *out_dir, struct outs *outs, int progress, struct diag *d)
+{
+	char sub[512], name[512];
+	size_t i;
+
+	snprintf(sub, sizeof(sub), "%s/customers", out_dir);
+	if (S_mkdirs(sub, d) != 0)
+		return -1;
+	for (i = 0; i < ev->n; i++) {
+		S_file_name(ev->ec[i].c->id, ".pdf", name, sizeof(name));
+		if (render_pdf_scorecard(rep, i, S_out_add(outs, sub, name), d)
+		    != 0)
+			return -1;
+		if (progress && (i % 50 == 0 || i + 1 == ev->n))
+			fprintf(stderr, "\rcusteval: customer scorecards: "
+			    "%zu/%zu", i + 1, ev->n);
+	}
+	if (progress)
+		fputc('\n', stderr);
+	return 0;
+}
+
 static int
 S_exit(struct diag *d)
 {
@@ -390,15 +553,17 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	struct labels *labels = NULL;
 	struct prior *prior = NULL;
 	struct report rep;
-	char *tmp[8], *final[8], *rej_tmp = NULL, *rej_final = NULL;
+	struct outs outs;
+	char *rej_tmp = NULL, *rej_final = NULL;
 	char *xsd_report = NULL, *lab_path = NULL, *pol_path = NULL,
 	    *pol_xsd = NULL, *font = NULL, *tpl_path = NULL;
 	char cfg_sha[65] = "";
 	FILE *rejects = NULL;
-	size_t i, n_out = 0;
-	int ok = 0, have_eval = 0;
+	size_t i;
+	int ok = 0, have_eval = 0, progress = !o->quiet && isatty(2);
 
 	memset(&m, 0, sizeof(m));
+	memset(&outs, 0, sizeof(outs));
 	memset(&rec, 0, sizeof(rec));
 	if (S_config(&cfg, o, d) != 0) {
 		config_free(&cfg);
@@ -431,7 +596,7 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	io.cfg = &cfg;
 	io.rejects = rejects;
 	io.max_messages = 10;
-	if (!o->quiet && isatty(2))
+	if (progress)
 		io.progress = S_progress;
 	if (ingest_all(&m, &io, d) != 0)
 		goto done;
@@ -485,15 +650,16 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	rep.font_index = -1;
 	rep.config_sha256 = cfg_sha;
 
-	for (i = 0; i < n_renderers; i++) {
-		char name[256];
-		snprintf(name, sizeof(name), ".%s.tmp", renderers[i].filename);
-		tmp[n_out] = S_path(cfg.out_dir, name);
-		final[n_out] = S_path(cfg.out_dir, renderers[i].filename);
-		n_out++;
-		if (renderers[i].render(&rep, tmp[n_out - 1], d) != 0)
+	for (i = 0; i < n_renderers; i++)
+		if (renderers[i].render(&rep, S_out_add(&outs, cfg.out_dir,
+		    renderers[i].filename), d) != 0)
 			goto done;
-	}
+	if (o->split_by != NULL && S_split(&rep, &ev, o->split_by,
+	    cfg.out_dir, &outs, progress, d) != 0)
+		goto done;
+	if (o->per_customer && S_per_customer(&rep, &ev, cfg.out_dir, &outs,
+	    progress, d) != 0)
+		goto done;
 	if (rejects != NULL) {
 		if (ferror(rejects) | (fclose(rejects) != 0)) {
 			rejects = NULL;
@@ -503,34 +669,33 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 		rejects = NULL;
 	}
 	/* Everything rendered: publish all files. */
-	for (i = 0; i < n_out; i++)
-		if (rename(tmp[i], final[i]) != 0) {
-			diag_add(d, D_WRITE_FAILED, final[i], 0L, 0L, final[i]);
+	for (i = 0; i < outs.n; i++)
+		if (rename(outs.tmp[i], outs.final[i]) != 0) {
+			diag_add(d, D_WRITE_FAILED, outs.final[i], 0L, 0L,
+			    outs.final[i]);
 			goto done;
 		}
 	if (rename(rej_tmp, rej_final) != 0) {
 		diag_add(d, D_WRITE_FAILED, rej_final, 0L, 0L, rej_final);
 		goto done;
 	}
-	for (i = 0; i < n_out; i++)
-		printf("%s\n", final[i]);
+	for (i = 0; i < n_renderers && i < outs.n; i++)
+		printf("%s\n", outs.final[i]);
 	printf("%s\n", rej_final);
+	if (outs.n > n_renderers)
+		printf("%s/ (%zu more PDF files)\n", cfg.out_dir,
+		    outs.n - n_renderers);
 	ok = 1;
 done:
 	if (rejects != NULL)
 		fclose(rejects);
 	if (!ok) {
-		for (i = 0; i < n_out; i++)
-			unlink(tmp[i]);
 		if (rej_tmp != NULL)
 			unlink(rej_tmp);
 		if (!check_only)
 			diag_add(d, D_NO_REPORT, NULL, 0L, 0L);
 	}
-	for (i = 0; i < n_out; i++) {
-		free(tmp[i]);
-		free(final[i]);
-	}
+	S_out_free(&outs, !ok);
 	free(rej_tmp);
 	free(rej_final);
 	free(xsd_report);

@@ -152,6 +152,18 @@ expect_rc 2 "truncated prior refused" "$CV" run --config samples/demo.xml --prio
 grep_err "truncated prior: message names the file" "truncated.xml"
 check "no passwd content leaked" sh -c "! grep -rq 'root:' '$T/h' 2>/dev/null"
 
+# --- batch documents: one pack per region, one letter per customer ------------
+expect_rc 0 "--split-by region --per-customer" "$CV" run --config samples/demo.xml --out "$T/batch" --split-by region --per-customer --quiet
+n_regions=$(tail -n +2 samples/customers.csv | awk -F, '{print $4}' | sort -u | wc -l)
+check "one pack per region ($n_regions)" test "$(ls "$T/batch/by-region" | grep -c '\.pdf$')" = "$n_regions"
+check "one letter per customer" test "$(ls "$T/batch/customers" | grep -c '\.pdf$')" = "$n_cust"
+pdftotext "$T/batch/by-region/华东.pdf" "$T/east.txt" 2>/dev/null
+check "region pack names its region" grep -q '华东' "$T/east.txt"
+pdftotext "$T/batch/customers/C0015.pdf" "$T/c15.txt" 2>/dev/null
+check "letter carries the customer's id" grep -q 'C0015' "$T/c15.txt"
+check "batch leaves no temporary files" sh -c "! find '$T/batch' -name '*.tmp' | grep -q ."
+expect_rc 1 "--split-by rejects other keys" "$CV" run --config samples/demo.xml --split-by colour --out "$T/b2"
+
 # --- command line and exit codes ---------------------------------------------
 expect_rc 0 "--version" "$CV" --version
 expect_rc 0 "--help" "$CV" --help
