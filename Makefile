@@ -30,7 +30,7 @@ HDRS = $(wildcard include/*.h src/*.h src/*.def)
 B = build
 OBJS = $(SRCS:src/%.c=$(B)/obj/%.o)
 FONT = $(B)/fonts/custeval-sans.ttf
-UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core
+UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core test_evaluate
 
 # Debian packages the build, the demo and the tests need.
 DEB_PKGS = gcc make pkg-config libhpdf-dev libcsv-dev libxml2-dev libxml2-utils \

@@ -32,10 +32,17 @@ struct input_cfg {
 	int n_cols;
 };
 
+#define CFG_MAX_BANDS 8
+
 struct indicator_cfg {
 	char *key;
 	double weight;		/* manual weight (relative) */
 	int enabled;
+	/* Banded scoring (normalization="band"): lower bounds, increasing,
+	 * and the points 0..100 of each band. */
+	double band_from[CFG_MAX_BANDS];
+	double band_points[CFG_MAX_BANDS];
+	int n_bands;
 };
 
 #define CFG_MAX_IND 40

@@ -108,7 +108,8 @@ struct evaluation {
 	size_t value_count[4];
 	size_t flag_count[FLAG__COUNT];
 	size_t n_evaluated;		/* customers with sales in the window */
-	size_t n_younger;		/* customers younger than the cycle */
+	size_t n_younger;		/* customers that existed in only part
+					 * of the window (months < cycle) */
 };
 
 extern const char *const quadrant_keys[4];	/* large-loyal, large-disloyal, small-loyal, small-disloyal */

@@ -375,6 +375,27 @@ S_apply(struct config *c, xmlNode *root, const char *base, struct diag *d)
 				}
 				S_attr_double(ch, "weight", &ic->weight);
 				S_attr_bool(ch, "enabled", &ic->enabled);
+				{
+					xmlNode *b;
+					int seen = 0;
+					for (b = ch->children; b != NULL; b = b->next) {
+						if (!S_is(b, "band"))
+							continue;
+						if (!seen) {	/* a band list replaces the old one */
+							ic->n_bands = 0;
+							seen = 1;
+						}
+						if (ic->n_bands == CFG_MAX_BANDS)
+							continue;
+						ic->band_from[ic->n_bands] = 0;
+						ic->band_points[ic->n_bands] = 0;
+						S_attr_double(b, "from",
+						    &ic->band_from[ic->n_bands]);
+						S_attr_double(b, "points",
+						    &ic->band_points[ic->n_bands]);
+						ic->n_bands++;
+					}
+				}
 			}
 		} else if (S_is(n, "tiers")) {
 			int seen = 0;

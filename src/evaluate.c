@@ -1201,7 +1201,8 @@ S_summary(struct evaluation *ev)
 		ev->gp_cycle += ev->ec[i].gp_cycle;
 		if (ev->ec[i].rev_cycle != 0)
 			ev->n_evaluated++;
-		if (ev->ec[i].years > 0 && ev->ec[i].years < ev->m->cycle_years)
+		if (ev->ec[i].months > 0 &&
+		    ev->ec[i].months < ev->m->n_months)
 			ev->n_younger++;
 	}
 	S_sort_ev = ev;
@@ -1251,6 +1252,14 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 		return -1;
 	S_pareto_gp = !ev->ind[indicator_index("margin")].excluded;
 	ev->pareto_measure = S_pareto_gp ? "gross-profit" : "revenue";
+	if (ev->n == 0) {
+		/* Nothing to evaluate: an empty, valid evaluation. */
+		snprintf(ev->weighting_note, sizeof(ev->weighting_note),
+		    "no customers");
+		S_tiers(ev, cfg);
+		S_quadrant(ev, cfg);
+		return 0;
+	}
 	nc = strcmp(cfg->weighting, "ahp") == 0 ? 0 : S_columns(ev, cols, d);
 	if (nc == 0 && strcmp(cfg->weighting, "ahp") != 0) {
 		diag_add(d, D_NO_SCORE_COLUMNS, cfg->source, 0L, 0L);

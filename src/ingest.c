@@ -141,18 +141,19 @@ S_has(struct reader *r, int f)
 	return val_text_cut(s, n, tmp, sizeof(tmp)) > 0;
 }
 
-/* Write one field of a rejected row: NUL bytes shown as U+2400. */
+/* Write s[0..n) as one field of a rejected row: NUL bytes shown as U+2400. */
 static void
 S_write_raw_field(FILE *fp, const char *s, size_t n, int last)
 {
 	struct buf b;
 	size_t i;
 
-	if (memchr(s, '\0', n) == NULL) {
+	if (memchr(s, '\0', n) == NULL && s[n] == '\0') {
 		csv_write_field(fp, s, last);
 		return;
 	}
 	buf_init(&b);
+	buf_add(&b, "", 0);
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\0')
 			buf_add(&b, "\xE2\x90\x80", 3);

@@ -610,20 +610,29 @@ S_findings(struct rp_ctx *x, const struct S_agg *a)
 	    (const char *)NULL);
 	pl_bullet(x->doc, t, RP_BODY);
 	free(t);
-	for (f = 0; f < FLAG__COUNT; f++) {
-		for (n = 0, i = 0; i < x->n_scope; i++)
-			if (ev->ec[o[i]].flags & (1u << f))
-				sel[n++] = o[i];
-		if (n == 0)
-			continue;
-		names = S_names(x, sel, n);
-		t = rp_labf(x, "pdf.find.flag", "flag",
-		    label2(x->L, "flag.", flag_key(f)), "n", rp_int(n, b1),
-		    "names", names, (const char *)NULL);
-		pl_paragraph_ex(x->doc, t, RP_BODY, 22, 0, RP_BODY * 1.6f,
-		    PL_LEFT, NULL);
-		free(t);
-		free(names);
+	if (a->n_flagged > 0) {
+		struct pl_col cols[3] = {
+			{ rp_lab(x, "col.flags"), 0, 1.5f, PL_LEFT },
+			{ rp_lab(x, "col.customers"), 0, 1.0f, PL_RIGHT },
+			{ rp_lab(x, "pdf.col.examples"), 0, 6, PL_LEFT },
+		};
+		const char *cells[3];
+
+		pl_table_begin(x->doc, cols, 3, RP_TABLE - 0.5f, 1);
+		for (f = 0; f < FLAG__COUNT; f++) {
+			for (n = 0, i = 0; i < x->n_scope; i++)
+				if (ev->ec[o[i]].flags & (1u << f))
+					sel[n++] = o[i];
+			if (n == 0)
+				continue;
+			names = S_names(x, sel, n);
+			cells[0] = label2(x->L, "flag.", flag_key(f));
+			cells[1] = rp_int(n, b1);
+			cells[2] = names;
+			pl_table_row(x->doc, cells, 3, PL_ROW_NORMAL);
+			free(names);
+		}
+		pl_table_end(x->doc);
 	}
 	pl_space(x->doc, 4);
 	for (n = 0, i = 0; i < x->n_scope; i++)
@@ -656,8 +665,9 @@ S_summary(struct rp_ctx *x, const struct rp_section *s,
 {
 	S_section(x, s, "pdf.summary");
 	S_kpis(x, a);
+	if (x->r->prior != NULL)
+		S_changes(x, mark);
 	S_findings(x, a);
-	S_changes(x, mark);
 }
 
 /* ---- tiers -------------------------------------------------------------- */
@@ -793,7 +803,7 @@ S_pareto(struct rp_ctx *x, const struct rp_section *s, const struct S_agg *a)
 		lz.ref_share = 0.8;
 		lz.ref_label = "80%";
 		lz.cross_fmt = rp_lab(x, "pdf.pareto.cross");
-		pl_chart_lorenz(x->doc, pl_take(x->doc, 250), &lz);
+		pl_chart_lorenz(x->doc, pl_take(x->doc, 215), &lz);
 		pl_space(x->doc, 10);
 		free(v);
 	}
@@ -1151,7 +1161,7 @@ S_movers(struct rp_ctx *x, const char *head, int up, size_t lim,
 	struct pl_col cols[5] = {
 		{ rp_lab(x, "col.id"), 0, 1, PL_LEFT },
 		{ rp_lab(x, "col.name"), 0, 2.8f, PL_LEFT },
-		{ rp_lab(x, "col.from-to"), 0, 1.1f, PL_CENTER },
+		{ rp_lab(x, "pdf.col.from-to"), 0, 1.1f, PL_CENTER },
 		{ rp_lab(x, "col.score"), 0, 0.8f, PL_RIGHT },
 		{ rp_lab(x, "pdf.col.moved-by"), 0, 3.2f, PL_LEFT },
 	};
@@ -1180,8 +1190,13 @@ S_movers(struct rp_ctx *x, const char *head, int up, size_t lim,
 			continue;
 		cells[0] = e->c->id;
 		cells[1] = S_name(e->c);
-		snprintf(c[2], sizeof(c[2]), "%s → %s", p->pc[mv->old].tier,
-		    ev->tiers[e->tier].key);
+		{
+			char *ft = rp_labf(x, "pdf.mig.from-to", "from",
+			    p->pc[mv->old].tier, "to", ev->tiers[e->tier].key,
+			    (const char *)NULL);
+			snprintf(c[2], sizeof(c[2]), "%s", ft);
+			free(ft);
+		}
 		S_fix(e->score, 1, c[3]);
 		c[4][0] = '\0';
 		for (k = 0; k < 3; k++) {
@@ -1247,7 +1262,7 @@ S_migration(struct rp_ctx *x, const struct rp_section *s, const char *mark)
 	}
 	if (s->table) {
 		S_h2(x, rp_lab(x, "pdf.mig.matrix"));
-		cols[0].title = rp_lab(x, "col.from-to");
+		cols[0].title = rp_lab(x, "pdf.col.from-to");
 		cols[0].width = 0;
 		cols[0].weight = 2.2f;
 		cols[0].align = PL_LEFT;
@@ -1391,14 +1406,18 @@ S_method(struct rp_ctx *x, const struct rp_section *s)
 	rows[nr++][1] = label2(x->L, "pdf.norm.", cfg->normalization);
 	rows[nr][0] = rp_lab(x, "pdf.method.weighting");
 	rows[nr++][1] = label2(x->L, "pdf.wt.", cfg->weighting);
-	rows[nr][0] = rp_lab(x, "pdf.method.weighting-note");
-	rows[nr++][1] = ev->weighting_note;
+	if (ev->weighting_note[0] != '\0' &&
+	    strcmp(ev->weighting_note, cfg->weighting) != 0) {
+		/* the evaluation's own formula, e.g. "combined: 0.50 x ..." */
+		rows[nr][0] = rp_lab(x, "pdf.method.weighting-note");
+		rows[nr++][1] = ev->weighting_note;
+	}
 	rows[nr][0] = rp_lab(x, "pdf.method.scoring");
 	rows[nr++][1] = label2(x->L, "pdf.scoring.", cfg->scoring);
 	if (strcmp(cfg->weighting, "ahp") == 0 ||
 	    (ev->ahp_cr > 0 && !isnan(ev->ahp_cr))) {
 		char t1[64], t2[64], t3[64];
-		snprintf(ahp, sizeof(ahp), "λmax %s, CI %s, CR %s",
+		snprintf(ahp, sizeof(ahp), "lambda max %s, CI %s, CR %s",
 		    S_fix(ev->ahp_lambda, 4, t1), S_fix(ev->ahp_ci, 4, t2),
 		    S_fix(ev->ahp_cr, 4, t3));
 		rows[nr][0] = rp_lab(x, "pdf.method.ahp");
@@ -1817,6 +1836,20 @@ S_close(struct rp_ctx *x)
 	free(x->own_scope);
 }
 
+/* Characters the font lacks were drawn as '?': say so once. */
+static void
+S_replaced(struct rp_ctx *x)
+{
+	char b[32], *t;
+
+	if (pl_doc_replaced(x->doc) == 0)
+		return;
+	t = rp_labf(x, "pdf.replaced", "n", rp_int(pl_doc_replaced(x->doc), b),
+	    (const char *)NULL);
+	diag_add(x->d, D_PROGRESS, NULL, 0L, 0L, t);
+	free(t);
+}
+
 static int
 S_save(struct rp_ctx *x, const char *path, struct diag *d)
 {
@@ -1942,6 +1975,7 @@ render_pdf(const struct report *r, const char *path, struct diag *d)
 	}
 	if (pl_page_count(x.doc) == 0)
 		pl_page_new(x.doc, PL_PORTRAIT, 1);
+	S_replaced(&x);
 	rc = S_save(&x, path, d);
 	free(mark);
 	S_close(&x);
@@ -2015,6 +2049,7 @@ render_pdf_scorecard(const struct report *r, size_t i, const char *path,
 		free(t);
 	}
 	rp_scorecard(&x, i, 1);
+	S_replaced(&x);
 	rc = S_save(&x, path, d);
 	S_close(&x);
 	return rc;

@@ -31,13 +31,22 @@ S_tiles(struct rp_ctx *x, const char *const *vals, const char *const *labs,
 		float bx = b.x + (float)i * (w + gap);
 		pl_fill_rect(doc, bx, b.y, w, b.h, &pal->zebra);
 		pl_fill_rect(doc, bx, b.y + b.h - 2, w, 2, &pal->accent);
-		pl_text_fit(doc, bx + 6, b.y + 19, w - 10, 11, PL_LEFT,
-		    &pal->accent, vals[i]);
+		{
+			float fs = 11;
+			while (fs > 7.5f && pl_text_width(doc, vals[i], fs) >
+			    w - 10)
+				fs -= 0.5f;
+			pl_text_fit(doc, bx + 6, b.y + 19, w - 10, fs, PL_LEFT,
+			    &pal->accent, vals[i]);
+		}
 		pl_text_fit(doc, bx + 6, b.y + 6, w - 10, RP_CAPTION - 0.5f,
 		    PL_LEFT, &pal->muted, labs[i]);
 	}
-	pl_space(doc, 8);
+	pl_space(doc, 5);
 }
+
+static void S_explain(struct rp_ctx *x, const struct eval_customer *e,
+    float indent, float width);
 
 static void
 S_money_fmt(double v, char *buf, size_t n, void *ctx)
@@ -72,7 +81,7 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 		vals[n] = isnan(e->norm[i]) ? 0 : 100.0 * e->norm[i];
 		n++;
 	}
-	h = 40 + 11.5f * (float)(n > 8 ? n : 8);
+	h = 28 + 9.0f * (float)(n > 8 ? n : 8);
 	if (h < 190)
 		h = 190;
 	b = pl_take(x->doc, h);
@@ -80,8 +89,8 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 	l.w = b.w * 0.56f;
 	r.x = b.x + b.w * 0.60f;
 	r.w = b.w * 0.40f;
-	r.y = b.y + b.h - 190;
-	r.h = 190;
+	r.y = b.y + b.h - 140;
+	r.h = 140;
 	if (n > 0) {
 		struct pl_bar_chart bc;
 
@@ -155,11 +164,21 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 		lc.markers = 1;
 		pl_chart_line(x->doc, r, &lc);
 	}
-	pl_space(x->doc, 8);
+	/* the explanation goes under the trend, beside the bars */
+	{
+		float bottom = pl_y(x->doc);
+		pl_set_y(x->doc, r.y - 10);
+		S_explain(x, e, r.x - pl_left(x->doc), r.w);
+		if (pl_y(x->doc) < bottom)
+			bottom = pl_y(x->doc);
+		pl_set_y(x->doc, bottom);
+	}
+	pl_space(x->doc, 2);
 }
 
 static void
-S_explain(struct rp_ctx *x, const struct eval_customer *e)
+S_explain(struct rp_ctx *x, const struct eval_customer *e, float indent,
+    float width)
 {
 	const struct evaluation *ev = x->ev;
 	const int *sets[2] = { e->up, e->down };
@@ -183,22 +202,39 @@ S_explain(struct rp_ctx *x, const struct eval_customer *e)
 		}
 		if (sets[s][0] < 0)
 			buf_puts(&b, rp_lab(x, "word.none"));
-		pl_bullet(x->doc, b.data, RP_SMALL);
+		pl_paragraph_ex(x->doc, b.data, RP_SMALL, indent, width,
+		    RP_SMALL * 1.5f, PL_LEFT, NULL);
+		pl_space(x->doc, 4);
 		buf_free(&b);
 	}
-	pl_space(x->doc, 2);
 }
 
+/* Has this customer a dealer-support checklist? */
+static int
+S_has_checklist(const struct rp_ctx *x, size_t i)
+{
+	enum cust_type t = x->ev->ec[i].c->type;
+
+	return t == CT_DEALER || t == CT_WHOLESALER || t == CT_RETAILER ||
+	    t == CT_AGENT;
+}
+
+/*
+ * Policies with their reasons.  On a pack's one-page scorecard only the
+ * most urgent (max) are listed, with a note; the letter lists them all.
+ */
 static void
 S_policies(struct rp_ctx *x, size_t i, int full)
 {
 	struct pol_rec pol[REC_MAX_POLICIES];
 	struct pl_col cols[3] = {
-		{ rp_lab(x, "col.category"), 0, 1.0f, PL_LEFT },
-		{ rp_lab(x, "col.policy"), 0, 2.6f, PL_LEFT },
-		{ rp_lab(x, "col.reason"), 0, 3.4f, PL_LEFT },
+		{ rp_lab(x, "col.category"), 0, 1.1f, PL_LEFT },
+		{ rp_lab(x, "col.policy"), 0, full ? 3.2f : 1.7f, PL_LEFT },
+		{ rp_lab(x, "col.reason"), 0, full ? 3.0f : 4.4f, PL_LEFT },
 	};
-	size_t n, k;
+	int en = x->r->cfg->lang == LANG_EN;	/* longer lines in English */
+	size_t n, k, max = full ? REC_MAX_POLICIES :
+	    S_has_checklist(x, i) ? (en ? 5 : 9) : (en ? 10 : 14);
 
 	n = recommend_customer(x->r->rec, i, pol, REC_MAX_POLICIES);
 	pl_heading(x->doc, 3, rp_lab(x, "pdf.card.policies"));
@@ -206,8 +242,8 @@ S_policies(struct rp_ctx *x, size_t i, int full)
 		pl_paragraph(x->doc, rp_lab(x, "word.none"), RP_SMALL, 0, 0);
 		return;
 	}
-	pl_table_begin(x->doc, cols, 3, RP_CAPTION, 1);
-	for (k = 0; k < n; k++) {
+	pl_table_begin(x->doc, cols, 3, full ? RP_CAPTION + 0.5f : 7, 1);
+	for (k = 0; k < n && k < max; k++) {
 		struct buf t;
 		const char *cells[3];
 
@@ -223,30 +259,65 @@ S_policies(struct rp_ctx *x, size_t i, int full)
 		buf_free(&t);
 	}
 	pl_table_end(x->doc);
+	if (n > max) {
+		char b1[32], b2[32];
+		char *t = rp_labf(x, "pdf.card.more-policies", "shown",
+		    rp_int(max, b1), "total", rp_int(n, b2),
+		    (const char *)NULL);
+		pl_paragraph_ex(x->doc, t, RP_CAPTION, 0, 0, RP_CAPTION * 1.4f,
+		    PL_LEFT, &pl_doc_palette(x->doc)->muted);
+		free(t);
+	}
 }
 
 static void
 S_checklist(struct rp_ctx *x, size_t i)
 {
 	struct pol_check_item it[REC_MAX_ITEMS];
-	enum cust_type t = x->ev->ec[i].c->type;
 	size_t n, k;
 
-	if (t != CT_DEALER && t != CT_WHOLESALER && t != CT_RETAILER &&
-	    t != CT_AGENT)
+	if (!S_has_checklist(x, i))
 		return;
 	n = recommend_checklist(x->r->rec, i, it, REC_MAX_ITEMS);
 	if (n == 0)
 		return;
 	pl_heading(x->doc, 3, rp_lab(x, "pdf.card.checklist"));
-	for (k = 0; k < n; k++) {
-		char due[16], *line;
-		cv_date_str(x->r->m->as_of + it[k].due_days, due);
-		line = rp_labf(x, "pdf.card.item", "category",
-		    it[k].category_label, "text", it[k].text, "owner",
-		    it[k].owner, "due", due, (const char *)NULL);
-		pl_checkbox(x->doc, 0, line, RP_SMALL);
-		free(line);
+	{
+		struct pl_col cols[5] = {
+			{ "", 16, 0, PL_LEFT },
+			{ rp_lab(x, "col.category"), 0, 1.25f, PL_LEFT },
+			{ rp_lab(x, "col.item"), 0, 4.3f, PL_LEFT },
+			{ rp_lab(x, "col.owner"), 0, 1.45f, PL_LEFT },
+			{ rp_lab(x, "col.due"), 0, 0.95f, PL_LEFT },
+		};
+		const struct pl_palette *pal = pl_doc_palette(x->doc);
+		float fs = 7.5f;
+
+		pl_table_begin(x->doc, cols, 5, fs, 0);
+		for (k = 0; k < n; k++) {
+			char due[16];
+			const char *cells[5];
+			float y0;
+			int pg;
+
+			cv_date_str(x->r->m->as_of + it[k].due_days, due);
+			cells[0] = "";
+			cells[1] = it[k].category_label;
+			cells[2] = it[k].text;
+			cells[3] = it[k].owner;
+			cells[4] = due;
+			pg = pl_page_number(x->doc);
+			y0 = pl_y(x->doc);
+			pl_table_row(x->doc, cells, 5, PL_ROW_NORMAL);
+			if (pl_page_number(x->doc) != pg)
+				/* moved to a new page under the repeated
+				 * (one-line) header row */
+				y0 = pl_top(x->doc) - (fs * 1.32f + 7);
+			/* the tick box, drawn in the first column's first line */
+			pl_stroke_rect(x->doc, pl_left(x->doc) + 4.5f,
+			    y0 - 3.5f - fs * 1.05f, fs, fs, 0.7f, &pal->text);
+		}
+		pl_table_end(x->doc);
 	}
 }
 
@@ -312,7 +383,6 @@ rp_scorecard(struct rp_ctx *x, size_t i, int level)
 	}
 	pl_space(doc, 4);
 	S_charts(x, e);
-	S_explain(x, e);
 	S_policies(x, i, level == 1);
 	S_checklist(x, i);
 }

@@ -449,6 +449,52 @@ test_unknown_method_rejected(void **state)
 	diag_free(&d);
 }
 
+#ifdef CFG_MAX_BANDS
+/* Banded scoring (normalization="band"), from a config file. */
+static void
+test_band_scoring(void **state)
+{
+	struct config cfg;
+	struct model m;
+	struct evaluation ev;
+	struct diag d;
+	size_t i;
+	int im = indicator_index("margin"), ir = indicator_index("recency");
+	int ia = indicator_index("active-months");
+
+	(void)state;
+	diag_init(&d, LANG_EN);
+	S_config(&cfg, S_day(2026, 10, 31));
+	assert_int_equal(config_load(&cfg, DATA "band.xml", XSD, &d), 0);
+	assert_string_equal(cfg.normalization, "band");
+	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), 0);
+	assert_string_equal(ev.ind[im].norm, "band");
+	assert_string_equal(ev.ind[ir].norm, "band");
+	/* Indicators without bands fall back to min-max, with a note. */
+	assert_string_equal(ev.ind[ia].norm, "minmax");
+	assert_true(S_diag_has(&d, "'active-months' has no bands"));
+	for (i = 0; i < ev.n; i++) {
+		double mg = ev.ec[i].raw[im], rc = ev.ec[i].raw[ir];
+		double want = mg >= 0.2 ? 1.0 : mg >= 0.1 ? 0.6 : 0.2;
+		assert_true(fabs(ev.ec[i].norm[im] - want) < 1e-12);
+		want = rc >= 12 ? 0 : rc >= 6 ? 0.2 : rc >= 3 ? 0.6 : 1.0;
+		assert_true(fabs(ev.ec[i].norm[ir] - want) < 1e-12);
+	}
+	S_no_nan(&ev);
+	evaluation_free(&ev);
+	model_free(&m);
+	/* Bands must increase. */
+	for (i = 0; i < (size_t)cfg.n_ind; i++)
+		if (strcmp(cfg.ind[i].key, "margin") == 0)
+			cfg.ind[i].band_from[2] = 0.05;
+	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), -1);
+	assert_true(S_diag_has(&d, "bands of indicator 'margin'"));
+	model_free(&m);
+	config_free(&cfg);
+	diag_free(&d);
+}
+#endif
+
 /* ---- AHP ---------------------------------------------------------------- */
 
 static void
@@ -464,15 +510,18 @@ test_ahp_weights(void **state)
 	S_config(&cfg, S_day(2026, 10, 31));
 	S_set(&cfg.weighting, "ahp");
 	S_set(&cfg.ahp_matrix, DATA "ahp-ok.csv");
-	/* No assessments: "violations" has no data, is dropped, and the
-	 * other three are rescaled. */
+	/* No payments or assessments: "on-time" and "violations" have no
+	 * data, are dropped, and the other two are rescaled. */
 	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), 0);
 	assert_true(ev.ahp_cr > 0 && ev.ahp_cr < 0.10);
 	assert_true(fabs(ev.ahp_cr - 0.011475) < 1e-5);
 	assert_true(S_diag_has(&d, "'violations' has no data"));
+	assert_true(S_diag_has(&d, "'on-time' has no data"));
 	assert_true(fabs(S_weight_sum(&ev) - 1) < 1e-9);
 	assert_true(fabs(ev.ind[indicator_index("revenue")].weight -
-	    0.467296 / (1 - 0.095435)) < 1e-5);
+	    0.467296 / (0.467296 + 0.277181)) < 1e-5);
+	assert_true(fabs(ev.ind[indicator_index("margin")].weight -
+	    0.277181 / (0.467296 + 0.277181)) < 1e-5);
 	assert_true(ev.ind[indicator_index("violations")].weight == 0);
 	assert_true(ev.ind[indicator_index("recency")].weight == 0);
 	assert_non_null(strstr(ev.weighting_note, "CR 0.0115"));
@@ -829,9 +878,12 @@ test_sample_planted(void **state)
 	e = S_find(&S_sev, "C0014");
 	assert_true(e->years < S_sm.cycle_years);
 	assert_int_equal(e->years, 2);
-	assert_int_equal(e->months, 14);
-	/* Customers set up inside the window are younger than the cycle. */
-	assert_int_equal(S_sev.n_younger, 34);
+	/* Set up on 2025-08-31: August counts, so 15 calendar months. */
+	assert_int_equal(e->months, 15);
+	/* 34 customers were set up inside the window; existence counts by
+	 * calendar month, so the 4 set up in its first month (2022-11)
+	 * have the whole cycle. */
+	assert_int_equal(S_sev.n_younger, 30);
 	/* The planted ones that pay on time are not late payers. */
 	assert_false(S_flag("C0003", FLAG_LATE_PAYER));
 	assert_false(S_flag("C0003", FLAG_FAKE_BIG));
@@ -868,6 +920,9 @@ main(void)
 		cmocka_unit_test(test_no_data_excluded_not_zeroed),
 		cmocka_unit_test(test_normalisations_and_topsis),
 		cmocka_unit_test(test_unknown_method_rejected),
+#ifdef CFG_MAX_BANDS
+		cmocka_unit_test(test_band_scoring),
+#endif
 		cmocka_unit_test(test_ahp_weights),
 		cmocka_unit_test(test_ahp_inconsistent_stops),
 		cmocka_unit_test(test_young_customer_and_granularity),

@@ -159,7 +159,7 @@ S_golden(const char *name, const struct buf *b)
 {
 	char path[256], actual[256];
 	char *want;
-	size_t len;
+	size_t len = 0;
 	FILE *fp;
 	const char *upd = getenv("UPDATE_GOLDEN");
 

@@ -1,0 +1,366 @@
+/* test_ingest.c: cmocka tests of ingest: exact amounts, line numbers, resynchronisation, accounting (run from the repo root). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "diag.h"
+#include "ingest.h"
+#include "model.h"
+#include "util.h"
+#include "value.h"
+
+#define PROFILE "templates/default-profile.xml"
+#define XSD "templates/config.xsd"
+
+/* One ingest run over a sales file written from text. */
+struct S_run {
+	struct config cfg;
+	struct model m;
+	struct diag d;
+	char path[64];
+	char *rejects;		/* contents of the rejects output */
+	size_t n_rejects;
+	int rc;
+};
+
+static void
+S_ingest(struct S_run *t, const char *data, size_t n, int strict)
+{
+	struct ingest_opts o;
+	FILE *fp, *rej;
+	int fd;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->path, sizeof(t->path), "/tmp/test_ingest.XXXXXX");
+	fd = mkstemp(t->path);
+	assert_true(fd >= 0);
+	fp = fdopen(fd, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, n, fp), n);
+	assert_int_equal(fclose(fp), 0);
+
+	diag_init(&t->d, LANG_EN);
+	config_init(&t->cfg);
+	assert_int_equal(config_load(&t->cfg, PROFILE, XSD, &t->d), 0);
+	config_set_input(&t->cfg, IN_SALES, t->path);
+	t->cfg.strict = strict;
+	model_init(&t->m, cv_days_from_civil(2024, 12, 31), 4);
+	rej = open_memstream(&t->rejects, &t->n_rejects);
+	assert_non_null(rej);
+	memset(&o, 0, sizeof(o));
+	o.cfg = &t->cfg;
+	o.rejects = rej;
+	t->rc = ingest_all(&t->m, &o, &t->d);
+	fclose(rej);
+}
+
+static void
+S_done(struct S_run *t)
+{
+	unlink(t->path);
+	free(t->rejects);
+	model_free(&t->m);
+	config_free(&t->cfg);
+	diag_free(&t->d);
+}
+
+/* The n-th (0-based) message with this id: its line and column. */
+static const struct diag_msg *
+S_msg(const struct S_run *t, enum diag_id id, size_t nth)
+{
+	size_t i;
+
+	for (i = 0; i < t->d.n_msgs; i++)
+		if (t->d.msgs[i].id == id && nth-- == 0)
+			return &t->d.msgs[i];
+	return NULL;
+}
+
+static void
+S_assert_balanced(const struct S_run *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->m.n_inputs; i++)
+		assert_int_equal(t->m.inputs[i].rows_read,
+		    t->m.inputs[i].rows_accepted + t->m.inputs[i].rows_rejected);
+}
+
+#define RUN(t, lit, strict) S_ingest((t), (lit), sizeof(lit) - 1, (strict))
+
+static void
+test_scaled(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	assert_int_equal(val_scaled("1,234.5", 7, 6, &v), 0);
+	assert_int_equal(v, 1234500000LL);
+	assert_int_equal(val_scaled("(3)", 3, 6, &v), 0);
+	assert_int_equal(v, -3000000LL);
+	assert_int_equal(val_scaled("\xEF\xBC\x91\xEF\xBC\x92", 6, 6, &v), 0);
+	assert_int_equal(v, 12000000LL);	/* full-width 12 */
+	assert_int_equal(val_scaled("0.0000001", 9, 6, &v), VAL_E_PRECISION);
+	assert_int_equal(val_scaled("1.5000000", 9, 6, &v), 0);
+	assert_int_equal(v, 1500000LL);
+	assert_int_equal(val_scaled("1e3", 3, 6, &v), VAL_E_EXPONENT);
+	assert_int_equal(val_scaled("99999999999999", 14, 6, &v), VAL_E_RANGE);
+	assert_int_equal(val_scaled("5%", 2, 6, &v), VAL_E_NUMBER);
+	assert_int_equal(val_scaled("", 0, 6, &v), VAL_E_EMPTY);
+}
+
+static void
+test_mul_scaled(void **state)
+{
+	int64_t v;
+
+	(void)state;
+	/* 3 x 0.10: a double product gives 0.30000000000000004 */
+	assert_int_equal(val_mul_scaled(3000000, 6, 10, &v), 0);
+	assert_int_equal(v, 30);
+	/* 1.005 x 1.00 = 1.005 -> 1.01 (half away from zero) */
+	assert_int_equal(val_mul_scaled(1005000, 6, 100, &v), 0);
+	assert_int_equal(v, 101);
+	assert_int_equal(val_mul_scaled(-1005000, 6, 100, &v), 0);
+	assert_int_equal(v, -101);
+	/* 0.333333 x 3.00 = 0.999999 -> 1.00 */
+	assert_int_equal(val_mul_scaled(333333, 6, 300, &v), 0);
+	assert_int_equal(v, 100);
+	/* 12.5 x 19.99 = 249.875 -> 249.88 */
+	assert_int_equal(val_mul_scaled(12500000, 6, 1999, &v), 0);
+	assert_int_equal(v, 24988);
+	assert_int_equal(val_mul_scaled(INT64_MAX, 6, INT64_MAX, &v),
+	    VAL_E_RANGE);
+	assert_int_equal(val_mul_scaled(INT64_MAX, 0, 2, &v), VAL_E_RANGE);
+}
+
+static void
+test_text_cut(void **state)
+{
+	char out[8];
+
+	(void)state;
+	assert_int_equal(val_text_cut("  a\tb\x01 ", 8, out, sizeof(out)), 3);
+	assert_string_equal(out, "a b");
+	/* 3 CJK characters are 9 bytes: cut at a character boundary */
+	assert_int_equal(val_text_cut("\xE5\xAE\xA2\xE6\x88\xB7\xE5\x90\x8D",
+	    9, out, sizeof(out)), 6);
+	assert_string_equal(out, "\xE5\xAE\xA2\xE6\x88\xB7");
+	assert_int_equal(val_text_cut("\xFF" "x", 2, out, sizeof(out)), 1);
+	assert_string_equal(out, "x");
+}
+
+static void
+test_exact_amount(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	RUN(&t, "date,customer,invoice,qty,unit_price\n"
+	    "2024-01-05,C1,I1,3,0.10\n"
+	    "2024-01-05,C1,I1,1.005,1.00\n"
+	    "2024-01-05,C1,I1,12.5,19.99\n"
+	    "2024-01-05,C1,I1,0.33333333,3.00\n"
+	    "2024-01-05,C1,I1,99999999999,99999999999.99\n", 0);
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_accepted, 4);
+	assert_int_equal(t.m.inputs[0].rows_rejected, 1);
+	/* 0.30 + 1.01 + 249.88 + 1.00 */
+	assert_int_equal(t.m.revenue_total, 30 + 101 + 24988 + 100);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 6);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->col, 4);
+	S_done(&t);
+}
+
+static void
+test_multiline_line_numbers(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	/* Row 2 starts with a quoted field spanning lines 3-4. */
+	RUN(&t, "date,customer,amount\n"
+	    "2024-01-05,C1,1\n"
+	    "\"2024-01-06\nX\",C2,1\n"
+	    "2024-01-07,C3,y\n", 0);
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_read, 3);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 3);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->col, 1);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 1)->line, 5);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 1)->col, 3);
+	/* rejects.csv keeps the original field, line break included */
+	assert_non_null(strstr(t.rejects, ",3,1,"));
+	assert_non_null(strstr(t.rejects, "\"2024-01-06\nX\",C2,1\r\n"));
+	S_done(&t);
+}
+
+static void
+test_resync_after_stray_quote(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	RUN(&t, "date,customer,amount\r\n"
+	    "2024-01-05,C\"1,1\r\n"		/* line 2: stray quote */
+	    "2024-01-06,\"C2,2\r\n"		/* line 3: opens a quote ... */
+	    "2024-01-07,C3,3\r\n"		/* line 4 */
+	    "2024-01-08,C4,\"4\"\r\n"		/* line 5: ... closed badly */
+	    "2024-01-09,C5,5", 0);		/* line 6, no line end */
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_read, 5);
+	assert_int_equal(t.m.inputs[0].rows_rejected, 2);
+	assert_int_equal(t.m.revenue_total, 1200);	/* C3 + C4 + C5 */
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 2);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->col, 2);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 1)->line, 3);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 1)->col, 2);
+	assert_non_null(strstr(t.rejects, ",2,2,"));
+	assert_non_null(strstr(t.rejects, ",\"2024-01-05,C\"\"1,1\"\r\n"));
+	S_done(&t);
+}
+
+static void
+test_unterminated_quote_at_end(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	RUN(&t, "date,customer,amount\n"
+	    "2024-01-05,\"C1,1\n"
+	    "2024-01-06,C2,2\n"
+	    "2024-01-07,C3,3\n", 0);
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_read, 3);
+	assert_int_equal(t.m.inputs[0].rows_accepted, 2);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 2);
+	S_done(&t);
+}
+
+static void
+test_cr_only_and_nul(void **state)
+{
+	struct S_run t;
+	static const char data[] = "date,customer,amount\r"
+	    "2024-01-05,C1,1\r"
+	    "2024-01-06,C\0002,2\r"
+	    "2024-01-07,C3,3\r";
+
+	(void)state;
+	S_ingest(&t, data, sizeof(data) - 1, 0);
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_read, 3);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 3);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->col, 2);
+	/* the NUL byte is shown as U+2400 in rejects.csv */
+	assert_non_null(strstr(t.rejects, "C\xE2\x90\x80" "2"));
+	S_done(&t);
+}
+
+static void
+test_huge_field(void **state)
+{
+	struct S_run t;
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	buf_init(&b);
+	buf_puts(&b, "date,customer,amount\n2024-01-05,\"");
+	for (i = 0; i < (1u << 20) + 10; i++)
+		buf_add(&b, "x", 1);
+	buf_puts(&b, "\",1\n2024-01-06,C2,2\n");
+	S_ingest(&t, b.data, b.len, 0);
+	buf_free(&b);
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_read, 2);
+	assert_int_equal(t.m.inputs[0].rows_accepted, 1);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 2);
+	assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->col, 2);
+	S_done(&t);
+}
+
+static void
+test_strict_stops(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	RUN(&t, "date,customer,amount\n2024-01-05,C1,1\n2024-13-05,C1,1\n"
+	    "2024-01-07,C1,x\n", 1);
+	assert_int_equal(t.rc, -1);
+	assert_int_equal(t.m.inputs[0].rows_read, 2);
+	assert_non_null(S_msg(&t, D_STRICT_STOP, 0));
+	assert_int_equal(S_msg(&t, D_STRICT_STOP, 0)->line, 3);
+	assert_int_equal(t.d.worst_exit, 2);
+	S_done(&t);
+}
+
+static void
+test_header_synonyms(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	/* BOM, quoted header, units in brackets, full-width, spaces */
+	RUN(&t, "\xEF\xBB\xBF\"\xE6\x97\xA5\xE6\x9C\x9F\",\" Customer ID \","
+	    "\xE9\x87\x91\xE9\xA2\x9D\xEF\xBC\x88\xE5\x85\x83\xEF\xBC\x89,"
+	    "Posting Date\n"
+	    "2024/1/5,C1,\"\xC2\xA5" "1,234.50\",x\n"
+	    "20240106,'0012,(5.00),x\n", 0);
+	assert_int_equal(t.rc, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_accepted, 2);
+	assert_int_equal(t.m.revenue_total, 123450 - 500);
+	assert_non_null(model_find(&t.m, "0012"));
+	S_done(&t);
+}
+
+static void
+test_trailing_empty_fields(void **state)
+{
+	struct S_run t;
+
+	(void)state;
+	RUN(&t, "date,customer,amount\n2024-01-05,C1,1,,\n2024-01-05,C1,1,x\n"
+	    "2024-01-05,C1\n", 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_accepted, 1);
+	assert_int_equal(t.m.inputs[0].rows_rejected, 2);
+	S_done(&t);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scaled),
+		cmocka_unit_test(test_mul_scaled),
+		cmocka_unit_test(test_text_cut),
+		cmocka_unit_test(test_exact_amount),
+		cmocka_unit_test(test_multiline_line_numbers),
+		cmocka_unit_test(test_resync_after_stray_quote),
+		cmocka_unit_test(test_unterminated_quote_at_end),
+		cmocka_unit_test(test_cr_only_and_nul),
+		cmocka_unit_test(test_huge_field),
+		cmocka_unit_test(test_strict_stops),
+		cmocka_unit_test(test_header_synonyms),
+		cmocka_unit_test(test_trailing_empty_fields),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
