@@ -235,11 +235,14 @@ S_method(struct xw *x, const struct report *r)
 	S_attr(x, "quadrant-split", cfg->quad_split);
 	S_attr_num(x, "x-split", ev->x_split, 6);
 	S_attr_num(x, "y-split", ev->y_split, 6);
+	if (ev->pareto_measure != NULL)
+		S_attr(x, "pareto-measure", ev->pareto_measure);
 	if (strcmp(cfg->weighting, "ahp") == 0) {
 		S_start(x, "ahp");
 		S_attr_num(x, "lambda-max", ev->ahp_lambda, 6);
 		S_attr_num(x, "ci", ev->ahp_ci, 6);
 		S_attr_num(x, "cr", ev->ahp_cr, 6);
+		S_attr_num(x, "ri", ev->ahp_ri, 6);
 		S_attr(x, "ri-table", cfg->ri_table);
 		S_end(x);
 	}
@@ -258,6 +261,8 @@ S_method(struct xw *x, const struct report *r)
 		S_attr_num(x, "mean", in->mean, 6);
 		S_attr_num(x, "min", in->min, 6);
 		S_attr_num(x, "max", in->max, 6);
+		if (in->norm != NULL)
+			S_attr(x, "normalization", in->norm);
 		S_end(x);
 	}
 	S_end(x);
@@ -276,6 +281,7 @@ S_summary(struct xw *x, const struct report *r)
 	S_attr_money(x, "gross-profit", ev->gp_cycle);
 	S_attr_num(x, "top20-revenue-share", ev->top20_revenue_share, 6);
 	S_attr_num(x, "top20-profit-share", ev->top20_gp_share, 6);
+	S_attr_size(x, "customers-younger-than-cycle", ev->n_younger);
 	S_end(x);
 	S_start(x, "tiers");
 	for (i = 0; i < ev->n_tiers; i++) {
@@ -287,6 +293,9 @@ S_summary(struct xw *x, const struct report *r)
 		S_attr_num(x, "max-score", t->max_score, 6);
 		S_attr_money(x, "revenue", t->revenue);
 		S_attr_money(x, "gross-profit", t->gp);
+		S_attr_num(x, "share", t->share, 6);
+		S_attr_num(x, "bound", t->bound, 6);
+		S_attr_num(x, "contribution", t->contribution, 6);
 		S_end(x);
 	}
 	S_end(x);
@@ -414,6 +423,7 @@ S_customer(struct xw *x, const struct report *r, size_t i)
 	S_attr(x, "rep", c->rep);
 	S_attr(x, "in-master", c->in_master ? "true" : "false");
 	S_attr_size(x, "cycle-years-present", (uint64_t)(e->years > 0 ? e->years : 0));
+	S_attr_size(x, "months-present", (uint64_t)(e->months > 0 ? e->months : 0));
 	S_elem_num(x, "score", e->score, 6);
 	snprintf(b, sizeof(b), "%zu", e->rank);
 	S_elem(x, "rank", b);
