@@ -30,7 +30,7 @@ HDRS = $(wildcard include/*.h src/*.h src/*.def)
 B = build
 OBJS = $(SRCS:src/%.c=$(B)/obj/%.o)
 FONT = $(B)/fonts/custeval-sans.ttf
-UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core test_evaluate
+UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core test_evaluate test_ingest
 
 # Debian packages the build, the demo and the tests need.
 DEB_PKGS = gcc make pkg-config libhpdf-dev libcsv-dev libxml2-dev libxml2-utils \
@@ -91,6 +91,7 @@ unit: $(addprefix $(B)/,$(UNIT_TESTS)) $(FONT)
 
 e2e: all $(B)/custeval-gen
 	CUSTEVAL=./$(B)/custeval sh tests/e2e.sh
+	CUSTEVAL=./$(B)/custeval sh tests/test_ingest.sh
 
 check: deps
 	$(MAKE) unit e2e
@@ -102,6 +103,7 @@ asan:
 	  FONTFILE=$(CURDIR)/build/fonts/custeval-sans.ttf FONT=$(FONT) build-asan/custeval $(addprefix build-asan/,$(UNIT_TESTS))
 	@for t in $(UNIT_TESTS); do echo "== asan $$t"; ASAN_OPTIONS=detect_leaks=1 ./build-asan/$$t || exit 1; done
 	ASAN_OPTIONS=detect_leaks=1 CUSTEVAL=./build-asan/custeval sh tests/e2e.sh
+	ASAN_OPTIONS=detect_leaks=1 CUSTEVAL=./build-asan/custeval sh tests/test_ingest.sh
 
 bench: all $(B)/custeval-gen
 	sh bench/run.sh

@@ -230,7 +230,8 @@ S_add_paths(struct input_cfg *in, const char *p)
 	glob_t g;
 	size_t i;
 
-	if (strpbrk(p, "*?[") != NULL && glob(p, 0, NULL, &g) == 0) {
+	if (strpbrk(p, "*?[") != NULL && glob(p, 0, NULL, &g) == 0 &&
+	    g.gl_pathc > 0) {
 		for (i = 0; i < g.gl_pathc && in->n_paths < CFG_MAX_PATHS; i++)
 			in->paths[in->n_paths++] = cv_strdup(g.gl_pathv[i]);
 		globfree(&g);

@@ -76,6 +76,7 @@ struct reader {
 	const char *path;
 	struct input_stats *st;
 	const char *enc_name;
+	struct enc_reader *er;		/* the file being read */
 	uint64_t *money_used;		/* sum of |money| accepted this run */
 
 	/* libcsv and the line bookkeeping around it */
@@ -134,8 +135,19 @@ S_has(struct reader *r, int f)
 	const char *s = S_field(r, f);
 	size_t n = S_flen(r, f);
 	char tmp[8];
+	size_t i;
 
 	if (s == NULL || n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch >= 0x80)
+			break;
+		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+			return 1;
+	}
+	if (i == n)
 		return 0;
 	/* Blank also means only Unicode spaces (U+3000, NBSP). */
 	return val_text_cut(s, n, tmp, sizeof(tmp)) > 0;
@@ -906,6 +918,21 @@ S_header(struct reader *r)
 	size_t *hcut;
 	char alt[HDR_MAX];
 
+	/* A mapping for a field this input does not have is a config error
+	 * (most likely a misspelt field name). */
+	{
+		const struct input_cfg *in = &r->cfg->in[r->kind];
+		int k, j, known;
+		for (k = 0; k < in->n_cols; k++) {
+			for (known = 0, j = 0; j < nf && !known; j++)
+				known = strcmp(in->cols[k].field, defs[j].name) == 0;
+			if (!known) {
+				diag_add(r->d, D_CONFIG_VALUE, r->cfg->source, 0L,
+				    0L, in->cols[k].field, "column field");
+				return -1;
+			}
+		}
+	}
 	r->n_header = r->nf;
 	h = cv_calloc(r->nf + 1, sizeof(*h));
 	hcut = cv_calloc(r->nf + 1, sizeof(*hcut));
@@ -994,7 +1021,8 @@ S_end_row(struct reader *r)
 			S_reject_at(r, (long)i + 1, 0, D_FIELD_NUL);
 			return;
 		}
-		if (memmem(s, r->len[i], "\xEF\xBF\xBD", 3) != NULL) {
+		if (enc_bad_sequences(r->er) > 0 &&
+		    memmem(s, r->len[i], "\xEF\xBF\xBD", 3) != NULL) {
 			S_reject_at(r, (long)i + 1, 0, D_FIELD_ENCODING,
 			    r->enc_name);
 			return;
@@ -1307,6 +1335,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		free(r);
 		return -1;
 	}
+	r->er = er;
 	r->enc_name = enc_name(er);
 	free(r->st->encoding);
 	r->st->encoding = cv_strdup(r->enc_name);

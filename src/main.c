@@ -90,6 +90,7 @@ struct outs {
 
 static struct diag *S_diag;
 static int S_quiet;
+static int S_progress_shown;	/* a "\r...%" line is on the terminal */
 
 static void
 S_oom(void)
@@ -107,6 +108,10 @@ S_sink(const struct diag_msg *m, void *ctx)
 	if (S_quiet && m->sev == DIAG_NOTE)
 		return;
 	diag_format(m, d->lang, line, sizeof(line));
+	if (S_progress_shown) {
+		fputc('\n', stderr);
+		S_progress_shown = 0;
+	}
 	fprintf(stderr, "%s\n", line);
 }
 
@@ -118,8 +123,11 @@ S_progress(const char *path, uint64_t done, uint64_t total, void *ctx)
 		return;
 	fprintf(stderr, "\rcusteval: %s: %3d%%", path,
 	    (int)(100.0 * (double)done / (double)total));
-	if (done >= total)
+	S_progress_shown = 1;
+	if (done >= total) {
 		fputc('\n', stderr);
+		S_progress_shown = 0;
+	}
 	fflush(stderr);
 }
 

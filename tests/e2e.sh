@@ -175,6 +175,8 @@ expect_rc 1 "bad --as-of" "$CV" run --sales samples/sales.csv --as-of 2026-13-01
 expect_rc 1 "no sales" "$CV" run --lang en --out "$T/none"
 expect_rc 2 "invalid config" "$CV" run --config tests/core/bad-config.xml --lang en --out "$T/bc"
 grep_err "config error has file:line" "tests/core/bad-config.xml:4: error"
+expect_rc 2 "misspelt column field" "$CV" run --config tests/core/misspelt-field.xml --as-of 2026-10-31 --lang en --out "$T/mf"
+grep_err "misspelt field is named" "invalid value 'amout' for column field"
 expect_rc 3 "missing input file" "$CV" run --sales "$T/nope.csv" --lang en --out "$T/nf"
 check "failed run leaves no report" sh -c "! test -e '$T/nf/report.pdf'"
 expect_rc 0 "sales only, built-in profile" "$CV" run --sales samples/sales.csv --as-of 2026-10-31 --out "$T/so" --quiet
