@@ -92,6 +92,7 @@ unit: $(addprefix $(B)/,$(UNIT_TESTS)) $(FONT)
 e2e: all $(B)/custeval-gen
 	CUSTEVAL=./$(B)/custeval sh tests/e2e.sh
 	CUSTEVAL=./$(B)/custeval sh tests/test_ingest.sh
+	CUSTEVAL=./$(B)/custeval sh tests/test_pdf_report.sh
 
 check: deps
 	$(MAKE) unit e2e

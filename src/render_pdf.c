@@ -446,7 +446,7 @@ S_cover(struct rp_ctx *x, const struct rp_section *s)
 		    180, 64, err, sizeof(err)) != 0) {
 			char *m = rp_labf(x, "pdf.logo-failed", "path",
 			    cfg->logo, "error", err, (const char *)NULL);
-			diag_add(x->d, D_PROGRESS, cfg->logo, 0L, 0L, m);
+			diag_add(x->d, D_PDF_WARNING, cfg->logo, 0L, 0L, m);
 			free(m);
 		}
 	}
@@ -1846,7 +1846,7 @@ S_replaced(struct rp_ctx *x)
 		return;
 	t = rp_labf(x, "pdf.replaced", "n", rp_int(pl_doc_replaced(x->doc), b),
 	    (const char *)NULL);
-	diag_add(x->d, D_PROGRESS, NULL, 0L, 0L, t);
+	diag_add(x->d, D_PDF_WARNING, NULL, 0L, 0L, t);
 	free(t);
 }
 

@@ -43,12 +43,12 @@ S_xml_error(void *ctx, xmlErrorPtr e)
 	if (e == NULL || e->level == XML_ERR_WARNING ||
 	    e->level == XML_ERR_NONE)
 		return;
-	snprintf(msg, sizeof(msg), "report template: %s",
+	snprintf(msg, sizeof(msg), "%s",
 	    e->message != NULL ? e->message : "invalid");
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	diag_add(ec->d, D_RENDER_FAILED, e->file != NULL ? e->file : ec->path,
+	diag_add(ec->d, D_PDF_TEMPLATE, e->file != NULL ? e->file : ec->path,
 	    (long)e->line, 0L, "PDF", msg);
 	ec->n++;
 }
@@ -95,7 +95,7 @@ S_validate(xmlDoc *doc, const char *path, const char *xsd, struct diag *d)
 	}
 	if (schema == NULL) {
 		if (xe.n == 0)
-			diag_add(d, D_RENDER_FAILED, xsd, 0L, 0L, "PDF",
+			diag_add(d, D_PDF_TEMPLATE, xsd, 0L, 0L, "PDF",
 			    "report template schema cannot be loaded");
 		return -1;
 	}
@@ -107,7 +107,7 @@ S_validate(xmlDoc *doc, const char *path, const char *xsd, struct diag *d)
 	}
 	xmlSchemaFree(schema);
 	if (rc != 0 && ve.n == 0)
-		diag_add(d, D_RENDER_FAILED, path, 0L, 0L, "PDF",
+		diag_add(d, D_PDF_TEMPLATE, path, 0L, 0L, "PDF",
 		    "report template does not match report-template.xsd");
 	return rc == 0 ? 0 : -1;
 }
@@ -138,7 +138,7 @@ S_check_placeholders(const char *s, const char *path, long line,
 			snprintf(msg, sizeof(msg), "report template: unknown "
 			    "placeholder {%.*s} (see docs/pdf-report.md)",
 			    (int)(e - p - 1 > 60 ? 60 : e - p - 1), p + 1);
-			diag_add(d, D_RENDER_FAILED, path, line, 0L, "PDF",
+			diag_add(d, D_PDF_TEMPLATE, path, line, 0L, "PDF",
 			    msg);
 			return -1;
 		}
@@ -218,7 +218,7 @@ S_build(struct rp_template *t, xmlDoc *doc, struct diag *d)
 			if (kind < 0)
 				continue;	/* the schema rejects it */
 			if (seen[kind]) {
-				diag_add(d, D_RENDER_FAILED, t->path,
+				diag_add(d, D_PDF_TEMPLATE, t->path,
 				    xmlGetLineNo(n), 0L, "PDF",
 				    "report template: a section kind appears "
 				    "twice");
@@ -296,9 +296,9 @@ rp_template_load(const char *path, const char *xsd_path, struct diag *d)
 
 	if ((fp = fopen(path, "rb")) == NULL) {
 		char msg[300];
-		snprintf(msg, sizeof(msg), "report template: %s",
+		snprintf(msg, sizeof(msg), "%s",
 		    strerror(errno));
-		diag_add(d, D_RENDER_FAILED, path, 0L, 0L, "PDF", msg);
+		diag_add(d, D_PDF_TEMPLATE, path, 0L, 0L, "PDF", msg);
 		return NULL;
 	}
 	fclose(fp);
@@ -310,7 +310,7 @@ rp_template_load(const char *path, const char *xsd_path, struct diag *d)
 	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 	if (doc == NULL) {
 		if (pe.n == 0)
-			diag_add(d, D_RENDER_FAILED, path, 0L, 0L, "PDF",
+			diag_add(d, D_PDF_TEMPLATE, path, 0L, 0L, "PDF",
 			    "report template is not well-formed XML");
 		bad = 1;
 	} else if (doc->intSubset != NULL || doc->extSubset != NULL) {
