@@ -11,9 +11,9 @@ WARN    = -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wwrite
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2)
 XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iinclude -Isrc $(XML_CFLAGS) \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Iinclude -Isrc $(XML_CFLAGS) \
 	-DCV_VERSION='"$(VERSION)"' -DCV_DATADIR='"$(DATADIR)"' -DCV_FONTFILE='"$(FONTFILE)"'
-LIBS    = -lhpdf -lcsv $(XML_LIBS) -lm
+LIBS    = -lhpdf -lcsv $(XML_LIBS) -lm -pthread
 
 # Where the binary finds templates and the font: the source tree, or PREFIX after install.
 DATADIR  ?= $(CURDIR)/templates

@@ -103,6 +103,12 @@ struct reject_reason {
 	uint64_t count;
 };
 
+/* One slot of the customer index: the id's hash and cust index + 1. */
+struct model_slot {
+	uint64_t hash;
+	size_t idx;		/* 0 = empty */
+};
+
 struct model {
 	int32_t as_of;		/* evaluation date, days */
 	int cycle_years;
@@ -112,7 +118,7 @@ struct model {
 
 	struct customer **cust;	/* in order of first appearance */
 	size_t n_cust, cap_cust;
-	size_t *hslots;		/* open-addressing index into cust, +1 */
+	struct model_slot *hslots;	/* open-addressing index into cust */
 	size_t n_hslots;
 
 	struct input_stats *inputs;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <csv.h>
+#include <pthread.h>
 
 #include "encoding.h"
 #include "ingest.h"
@@ -68,6 +69,7 @@ static const struct {
 
 /* State of reading one file. */
 struct reader {
+	struct customer *last_cust;	/* customer of the previous row */
 	struct model *m;
 	const struct ingest_opts *o;
 	const struct config *cfg;
@@ -461,6 +463,10 @@ S_customer(struct reader *r, int f, const char *id)
 	struct customer *c;
 	int created, master = r->cfg->in[IN_CUSTOMERS].n_paths > 0;
 
+	/* Lines of one invoice are consecutive: most rows repeat the
+	 * customer of the row before. */
+	if (r->last_cust != NULL && strcmp(r->last_cust->id, id) == 0)
+		return r->last_cust;
 	c = model_find(r->m, id);
 	if (master && !r->cfg->unknown_create && r->kind != IN_SALES &&
 	    (c == NULL || !c->in_master)) {
@@ -468,8 +474,9 @@ S_customer(struct reader *r, int f, const char *id)
 		return NULL;
 	}
 	if (c != NULL)
-		return c;
+		return r->last_cust = c;
 	c = model_get(r->m, id, &created);
+	r->last_cust = c;
 	c->src_file = r->st->path;
 	c->src_line = r->row_line;
 	if (master && (r->o->max_messages == 0 ||
@@ -1275,6 +1282,22 @@ S_feed(struct reader *r, const char *s, size_t n)
 	}
 }
 
+/* The file's SHA-256, computed on a second thread while the file is parsed. */
+struct S_sha_job {
+	const char *path;
+	char hex[65];
+	int rc;
+};
+
+static void *
+S_sha_thread(void *arg)
+{
+	struct S_sha_job *j = arg;
+
+	j->rc = cv_sha256_file(j->path, j->hex);
+	return NULL;
+}
+
 static int
 S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
     const char *path, uint64_t *money_used, struct diag *d)
@@ -1290,6 +1313,9 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	const char *enc = cfg->in[k].encoding;
 	const char *legacy = cfg->legacy_encoding;
 	struct stat sb;
+	struct S_sha_job sha;
+	pthread_t sha_tid;
+	int sha_live = 0;
 
 	if (enc != NULL && (strcmp(enc, "auto") == 0 || enc[0] == '\0'))
 		enc = NULL;
@@ -1325,9 +1351,10 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	r->st = model_add_input(m, input_kind_name(k), path);
 	if (stat(path, &sb) == 0)
 		total = (uint64_t)sb.st_size;
-	if ((e = enc_open(&er, path, enc, legacy)) != 0 ||
-	    cv_sha256_file(path, r->st->sha256) != 0) {
-		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(e ? e : errno));
+	sha.path = path;
+	sha.rc = -1;
+	if ((e = enc_open(&er, path, enc, legacy)) != 0) {
+		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(e));
 		enc_close(er);
 		buf_free(&r->row);
 		buf_free(&r->rec);
@@ -1335,6 +1362,9 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		free(r);
 		return -1;
 	}
+	sha_live = pthread_create(&sha_tid, NULL, S_sha_thread, &sha) == 0;
+	if (!sha_live)
+		S_sha_thread(&sha);
 	r->er = er;
 	r->enc_name = enc_name(er);
 	free(r->st->encoding);
@@ -1384,6 +1414,13 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	if (r->parser_live)
 		csv_free(&r->p);
 	free(chunk);
+	if (sha_live)
+		pthread_join(sha_tid, NULL);
+	if (sha.rc != 0 && rc == 0) {
+		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(EIO));
+		rc = -1;
+	}
+	memcpy(r->st->sha256, sha.hex, sizeof(sha.hex));
 	if (rc == 0 && !r->header_done && !r->stop) {
 		diag_add(d, D_EMPTY_FILE, path, 0L, 0L);
 		rc = -1;

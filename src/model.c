@@ -165,51 +165,61 @@ model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static size_t
-S_slot(const struct model *m, const char *id)
-{
-	return (size_t)cv_hash(id, strlen(id)) & (m->n_hslots - 1);
-}
-
-struct customer *
-model_find(const struct model *m, const char *id)
+/* The hash is kept in the slot, so a probe compares ids only on a match. */
+static struct customer *
+S_find(const struct model *m, const char *id, uint64_t h)
 {
 	size_t s;
 
 	if (m->n_hslots == 0)
 		return NULL;
-	for (s = S_slot(m, id); m->hslots[s] != 0;
+	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].idx != 0;
 	    s = (s + 1) & (m->n_hslots - 1))
-		if (strcmp(m->cust[m->hslots[s] - 1]->id, id) == 0)
-			return m->cust[m->hslots[s] - 1];
+		if (m->hslots[s].hash == h &&
+		    strcmp(m->cust[m->hslots[s].idx - 1]->id, id) == 0)
+			return m->cust[m->hslots[s].idx - 1];
 	return NULL;
+}
+
+struct customer *
+model_find(const struct model *m, const char *id)
+{
+	return S_find(m, id, cv_hash(id, strlen(id)));
+}
+
+static void
+S_insert(struct model *m, uint64_t h, size_t idx)
+{
+	size_t s;
+
+	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].idx != 0;
+	    s = (s + 1) & (m->n_hslots - 1))
+		;
+	m->hslots[s].hash = h;
+	m->hslots[s].idx = idx + 1;
 }
 
 static void
 S_rehash(struct model *m, size_t n_slots)
 {
-	size_t i, s;
+	size_t i;
 
 	free(m->hslots);
 	m->n_hslots = n_slots;
 	m->hslots = cv_calloc(m->n_hslots, sizeof(*m->hslots));
-	for (i = 0; i < m->n_cust; i++) {
-		for (s = S_slot(m, m->cust[i]->id); m->hslots[s] != 0;
-		    s = (s + 1) & (m->n_hslots - 1))
-			;
-		m->hslots[s] = i + 1;
-	}
+	for (i = 0; i < m->n_cust; i++)
+		S_insert(m, cv_hash(m->cust[i]->id, strlen(m->cust[i]->id)), i);
 }
 
 struct customer *
 model_get(struct model *m, const char *id, int *created)
 {
 	struct customer *c;
-	size_t s;
+	uint64_t h = cv_hash(id, strlen(id));
 	int i;
 
 	*created = 0;
-	if ((c = model_find(m, id)) != NULL)
+	if ((c = S_find(m, id, h)) != NULL)
 		return c;
 	*created = 1;
 	c = cv_calloc(1, sizeof(*c));
@@ -233,12 +243,8 @@ model_get(struct model *m, const char *id, int *created)
 	m->cust[m->n_cust++] = c;
 	if (m->n_cust * 2 > m->n_hslots)
 		S_rehash(m, m->n_hslots ? m->n_hslots * 2 : 1024);
-	else {
-		for (s = S_slot(m, id); m->hslots[s] != 0;
-		    s = (s + 1) & (m->n_hslots - 1))
-			;
-		m->hslots[s] = m->n_cust;
-	}
+	else
+		S_insert(m, h, m->n_cust - 1);
 	return c;
 }
 

@@ -263,6 +263,104 @@ S_num_field(const char *s, size_t n, struct S_num *nm)
 	return S_parse_num(c, len, nm);
 }
 
+/*
+ * Fast paths for the plain forms ERP exports mostly contain.  Each accepts
+ * only text whose value the full parser would give identically, and
+ * declines (returns 0) otherwise, so the full parser then decides.
+ */
+
+/* "-?[0-9]{1,15}(.[0-9]{1,2})?" as minor units. */
+static int
+S_fast_money(const char *s, size_t n, int64_t *minor)
+{
+	size_t i = 0, nd = 0, nf = 0;
+	int64_t u = 0;
+	int neg = 0;
+
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
+		u = u * 10 + (s[i] - '0');
+	if (nd == 0 || nd > 15)
+		return 0;
+	if (i < n) {
+		if (s[i] != '.')
+			return 0;
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9' && nf < 2; i++, nf++)
+			u = u * 10 + (s[i] - '0');
+		if (i != n || nf == 0)
+			return 0;
+	}
+	for (; nf < 2; nf++)
+		u *= 10;
+	*minor = neg ? -u : u;
+	return 1;
+}
+
+/* "-?[0-9]{1,12}" scaled by 10^scale. */
+static int
+S_fast_scaled(const char *s, size_t n, int scale, int64_t *out)
+{
+	size_t i = 0, nd = 0;
+	int64_t u = 0;
+	int neg = 0, k;
+
+	if (scale < 0 || scale > 6)
+		return 0;
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
+		u = u * 10 + (s[i] - '0');
+	if (nd == 0 || nd > 12 || i != n)
+		return 0;
+	for (k = 0; k < scale; k++)
+		u *= 10;
+	*out = neg ? -u : u;
+	return 1;
+}
+
+/* "YYYY-MM-DD", a valid calendar day from 1900 on. */
+static int
+S_fast_date(const char *s, size_t n, int32_t *days)
+{
+	char tmp[11];
+
+	if (n != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	memcpy(tmp, s, 10);
+	tmp[10] = '\0';
+	return cv_date_parse_iso(tmp, days) == 0;
+}
+
+/* An id of ASCII letters, digits, '-' and '_' that a spreadsheet cannot
+ * have mangled (no '.', no exponent unless it starts with a letter). */
+static int
+S_fast_id(const char *s, size_t n, char *out, size_t cap)
+{
+	size_t i;
+	int e = 0;
+
+	if (n == 0 || n >= cap)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == 'e' || c == 'E')
+			e = 1;
+		else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+		    (c >= 'a' && c <= 'z') || c == '-' || c == '_'))
+			return 0;
+	}
+	if (e && !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+		return 0;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 1;
+}
+
 int
 val_money(const char *s, size_t n, int64_t *minor)
 {
@@ -271,6 +369,8 @@ val_money(const char *s, size_t n, int64_t *minor)
 	size_t k;
 	int r;
 
+	if (S_fast_money(s, n, minor))
+		return 0;
 	if ((r = S_num_field(s, n, &nm)) != 0)
 		return r;
 	if (nm.has_exp)
@@ -395,6 +495,8 @@ val_scaled(const char *s, size_t n, int scale, int64_t *out)
 
 	if (scale < 0 || scale > 9)
 		return VAL_E_RANGE;
+	if (S_fast_scaled(s, n, scale, out))
+		return 0;
 	if ((r = S_num_field(s, n, &nm)) != 0)
 		return r;
 	if (nm.has_exp)
@@ -607,6 +709,8 @@ val_date(const char *s, size_t n, enum val_date_fmt fmt, int32_t *days)
 	char ch, sep;
 	int r;
 
+	if (fmt != VAL_DATE_EXCEL && S_fast_date(s, n, days))
+		return 0;
 	r = S_norm(s, n, c, sizeof(c), &len);
 	if (r == S_BAD)
 		return VAL_E_DATE;
@@ -840,6 +944,8 @@ val_id(const char *s, size_t n, char *out, size_t cap)
 
 	if (cap == 0)
 		return VAL_E_TOOLONG;
+	if (S_fast_id(s, n, out, cap))
+		return 0;
 	r = S_clean_text(s, n, out, cap, 1);
 	if (r == 0 && out[0] == '\'') {
 		len = strlen(out + 1);
