@@ -103,10 +103,10 @@ struct reject_reason {
 	uint64_t count;
 };
 
-/* One slot of the customer index: the id's hash and cust index + 1. */
+/* One slot of the customer index: the id's hash and the customer. */
 struct model_slot {
 	uint64_t hash;
-	size_t idx;		/* 0 = empty */
+	struct customer *c;	/* NULL = empty */
 };
 
 struct model {

@@ -69,7 +69,8 @@ static const char S_usage[] =
 "  --prior REPORT.xml    previous period's report: adds tier migration\n"
 "  --per-customer        also write DIR/customers/ID.pdf: one scorecard letter per customer\n"
 "  --split-by region|rep|type  also write DIR/by-KEY/VALUE.pdf: one pack per region, rep or type\n"
-"  --quiet               no progress line\n"
+"  --quiet               no progress line and no notes\n"
+"  --timings             print the seconds each stage took to stderr\n"
 "exit status: 0 ok, 1 usage error, 2 invalid config or data, 3 I/O error\n";
 
 struct opts {
@@ -79,7 +80,7 @@ struct opts {
 	const char *as_of, *lang, *out, *title, *client, *encoding, *legacy;
 	const char *prior, *report, *split_by;
 	int cycle_years;
-	int strict, quiet, per_customer;
+	int strict, quiet, per_customer, timings;
 };
 
 /* Outputs are written under temporary names and renamed at the end. */
@@ -208,6 +209,10 @@ S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 		}
 		if (strcmp(a, "--per-customer") == 0) {
 			o->per_customer = 1;
+			continue;
+		}
+		if (strcmp(a, "--timings") == 0) {
+			o->timings = 1;
 			continue;
 		}
 		if (a[0] != '-' && o->report == NULL &&
@@ -505,6 +510,46 @@ S_per_customer(struct report *rep, const struct evaluation *ev,
 	return 0;
 }
 
+/* --timings: wall-clock seconds per stage (main is the only clock reader). */
+static double S_t0;
+
+static double
+S_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Peak resident memory so far in MiB (Linux), or -1. */
+static long
+S_peak_mib(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	long kb = -1;
+
+	if (fp == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kb = strtol(line + 6, NULL, 10);
+	fclose(fp);
+	return kb < 0 ? -1 : kb / 1024;
+}
+
+static void
+S_lap(const struct opts *o, const char *stage)
+{
+	double t = S_now();
+
+	if (o->timings)
+		fprintf(stderr, "custeval: timing: %-12s %8.3f s  peak %ld MiB\n",
+		    stage, t - S_t0, S_peak_mib());
+	S_t0 = t;
+}
+
 static int
 S_exit(struct diag *d)
 {
@@ -606,8 +651,10 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	io.max_messages = 10;
 	if (progress)
 		io.progress = S_progress;
+	S_t0 = S_now();
 	if (ingest_all(&m, &io, d) != 0)
 		goto done;
+	S_lap(o, "ingest");
 	if (check_only) {
 		S_print_check(&m, &cfg);
 		ok = 1;
@@ -622,6 +669,7 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	if (evaluate(&ev, &m, &cfg, d) != 0)
 		goto done;
 	have_eval = 1;
+	S_lap(o, "evaluate");
 
 	lab_path = S_path(S_datadir(), "labels.xml");
 	if ((labels = labels_load(lab_path, cfg.lang, d)) == NULL)
@@ -658,10 +706,13 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	rep.font_index = -1;
 	rep.config_sha256 = cfg_sha;
 
-	for (i = 0; i < n_renderers; i++)
+	S_lap(o, "policies");
+	for (i = 0; i < n_renderers; i++) {
 		if (renderers[i].render(&rep, S_out_add(&outs, cfg.out_dir,
 		    renderers[i].filename), d) != 0)
 			goto done;
+		S_lap(o, renderers[i].name);
+	}
 	if (o->split_by != NULL && S_split(&rep, &ev, o->split_by,
 	    cfg.out_dir, &outs, progress, d) != 0)
 		goto done;

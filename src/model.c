@@ -173,11 +173,10 @@ S_find(const struct model *m, const char *id, uint64_t h)
 
 	if (m->n_hslots == 0)
 		return NULL;
-	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].idx != 0;
+	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].c != NULL;
 	    s = (s + 1) & (m->n_hslots - 1))
-		if (m->hslots[s].hash == h &&
-		    strcmp(m->cust[m->hslots[s].idx - 1]->id, id) == 0)
-			return m->cust[m->hslots[s].idx - 1];
+		if (m->hslots[s].hash == h && strcmp(m->hslots[s].c->id, id) == 0)
+			return m->hslots[s].c;
 	return NULL;
 }
 
@@ -188,15 +187,15 @@ model_find(const struct model *m, const char *id)
 }
 
 static void
-S_insert(struct model *m, uint64_t h, size_t idx)
+S_insert(struct model *m, uint64_t h, struct customer *c)
 {
 	size_t s;
 
-	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].idx != 0;
+	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].c != NULL;
 	    s = (s + 1) & (m->n_hslots - 1))
 		;
 	m->hslots[s].hash = h;
-	m->hslots[s].idx = idx + 1;
+	m->hslots[s].c = c;
 }
 
 static void
@@ -208,7 +207,8 @@ S_rehash(struct model *m, size_t n_slots)
 	m->n_hslots = n_slots;
 	m->hslots = cv_calloc(m->n_hslots, sizeof(*m->hslots));
 	for (i = 0; i < m->n_cust; i++)
-		S_insert(m, cv_hash(m->cust[i]->id, strlen(m->cust[i]->id)), i);
+		S_insert(m, cv_hash(m->cust[i]->id, strlen(m->cust[i]->id)),
+		    m->cust[i]);
 }
 
 struct customer *
@@ -244,7 +244,7 @@ model_get(struct model *m, const char *id, int *created)
 	if (m->n_cust * 2 > m->n_hslots)
 		S_rehash(m, m->n_hslots ? m->n_hslots * 2 : 1024);
 	else
-		S_insert(m, h, m->n_cust - 1);
+		S_insert(m, h, c);
 	return c;
 }
 
@@ -314,6 +314,6 @@ S_cmp_cust(const void *a, const void *b)
 void
 model_sort(struct model *m)
 {
+	/* The index points at customers, not positions: no rehash needed. */
 	qsort(m->cust, m->n_cust, sizeof(*m->cust), S_cmp_cust);
-	S_rehash(m, m->n_hslots ? m->n_hslots : 1024);
 }
