@@ -986,6 +986,10 @@ S_header(struct reader *r)
 		    "amount", cm && cm->headers ? cm->headers : "");
 		rc = -1;
 	}
+	/* Headers that do not match after a GB18030/Big5 guess: the guess
+	 * may be the cause. */
+	if (rc != 0 && enc_is_legacy_guess(r->er))
+		diag_add(r->d, D_ENCODING_HINT, r->path, 0L, 0L, r->enc_name);
 	free(h);
 	free(hcut);
 	return rc;

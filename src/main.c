@@ -1,5 +1,6 @@
 /* main.c: command line, clock, the pipeline run, temporary outputs and the exit status. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,22 @@ S_template(const char *name, enum diag_lang lang)
 	return q;
 }
 
+/* Options that take a value (all others are flags or unknown). */
+static int
+S_takes_value(const char *a)
+{
+	static const char *const names[] = { "--sales", "--payments",
+	    "--credit", "--customers", "--assessments", "--config", "--as-of",
+	    "--lang", "--out", "--title", "--client", "--encoding",
+	    "--legacy-encoding", "--prior", "--cycle-years", "--split-by" };
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(a, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 {
@@ -221,7 +238,8 @@ S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 			continue;
 		}
 		if (v == NULL && strncmp(a, "--", 2) == 0) {
-			diag_add(d, D_OPTION_ARG, NULL, 0L, 0L, a);
+			diag_add(d, S_takes_value(a) ? D_OPTION_ARG :
+			    D_UNKNOWN_OPTION, NULL, 0L, 0L, a);
 			return -1;
 		}
 		for (k = 0; k < sizeof(in_flags) / sizeof(in_flags[0]); k++)
@@ -247,8 +265,15 @@ S_parse(int argc, char **argv, struct opts *o, struct diag *d)
 			o->legacy = v;
 		else if (strcmp(a, "--prior") == 0)
 			o->prior = v;
-		else if (strcmp(a, "--cycle-years") == 0)
-			o->cycle_years = atoi(v);
+		else if (strcmp(a, "--cycle-years") == 0) {
+			char *end;
+			long y = strtol(v, &end, 10);
+			if (*v == '\0' || *end != '\0' || y < 1 || y > 10) {
+				diag_add(d, D_BAD_CYCLE, NULL, 0L, 0L, v);
+				return -1;
+			}
+			o->cycle_years = (int)y;
+		}
 		else if (strcmp(a, "--split-by") == 0) {
 			if (strcmp(v, "region") != 0 && strcmp(v, "rep") != 0 &&
 			    strcmp(v, "type") != 0) {
@@ -330,9 +355,10 @@ S_config(struct config *cfg, const struct opts *o, struct diag *d)
 			goto out;
 		}
 	}
-	if (enc_detect_name(cfg->legacy_encoding) < 0) {
-		diag_add(d, D_ENCODING_UNKNOWN, NULL, 0L, 0L,
-		    cfg->legacy_encoding);
+	k = enc_detect_name(cfg->legacy_encoding);
+	if (k < 0 || !enc_kind_is_legacy((enum enc_kind)k)) {
+		diag_add(d, o->legacy != NULL ? D_BAD_LEGACY : D_ENCODING_UNKNOWN,
+		    NULL, 0L, 0L, cfg->legacy_encoding);
 		goto out;
 	}
 	if (config_finish(cfg, d) != 0)
@@ -510,6 +536,78 @@ S_per_customer(struct report *rep, const struct evaluation *ev,
 	return 0;
 }
 
+/*
+ * Rename every temporary output to its final name.  Files being replaced
+ * are first moved aside; if any rename fails, the new files are taken
+ * back and the old ones restored, so the folder holds one run's outputs.
+ */
+static int
+S_publish(struct outs *o, const char *rej_tmp, const char *rej_final,
+    struct diag *d)
+{
+	size_t i, j, n = o->n + 1;
+	char **tmp = cv_malloc(n * sizeof(char *));
+	char **fin = cv_malloc(n * sizeof(char *));
+	char **bak = cv_calloc(n, sizeof(char *));
+	int rc = 0;
+
+	for (i = 0; i < o->n; i++) {
+		tmp[i] = o->tmp[i];
+		fin[i] = o->final[i];
+	}
+	tmp[o->n] = (char *)(uintptr_t)rej_tmp;
+	fin[o->n] = (char *)(uintptr_t)rej_final;
+	/* A folder in the way cannot be replaced by a file: stop before
+	 * anything changes. */
+	for (i = 0; i < n; i++) {
+		struct stat sb;
+		if (lstat(fin[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			diag_add(d, D_PUBLISH_ROLLBACK, fin[i], 0L, 0L, fin[i]);
+			rc = -1;
+			goto out;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct stat sb;
+		if (lstat(fin[i], &sb) == 0) {
+			struct buf b;
+			buf_init(&b);
+			buf_printf(&b, "%s.old", tmp[i]);
+			bak[i] = b.data;
+			if (rename(fin[i], bak[i]) != 0) {
+				free(bak[i]);
+				bak[i] = NULL;
+				break;
+			}
+		}
+		if (rename(tmp[i], fin[i]) != 0) {
+			if (bak[i] != NULL)
+				rename(bak[i], fin[i]);
+			break;
+		}
+	}
+	if (i < n) {
+		/* Output i could not be replaced: undo outputs 0 .. i-1. */
+		rc = -1;
+		diag_add(d, D_PUBLISH_ROLLBACK, fin[i], 0L, 0L, fin[i]);
+		for (j = 0; j < i; j++) {
+			rename(fin[j], tmp[j]);
+			if (bak[j] != NULL)
+				rename(bak[j], fin[j]);
+		}
+	} else
+		for (j = 0; j < n; j++)
+			if (bak[j] != NULL)
+				unlink(bak[j]);
+out:
+	for (j = 0; j < n; j++)
+		free(bak[j]);
+	free(bak);
+	free(tmp);
+	free(fin);
+	return rc;
+}
+
 /* --timings: wall-clock seconds per stage (main is the only clock reader). */
 static double S_t0;
 
@@ -684,8 +782,20 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	recommend_init(&rec, pol, &ev);
 	xsd_report = S_path(S_datadir(), "report.xsd");
 	if (o->prior != NULL) {
+		int32_t pd;
+		char b1[16];
 		if ((prior = prior_load(o->prior, xsd_report, d)) == NULL)
 			goto done;
+		if (cv_date_parse_iso(prior->as_of, &pd) == 0) {
+			if (pd > m.as_of) {
+				diag_add(d, D_PRIOR_NEWER, o->prior, 0L, 0L,
+				    prior->as_of, cv_date_str(m.as_of, b1));
+				goto done;
+			}
+			if (pd == m.as_of)
+				diag_add(d, D_PRIOR_SAME, o->prior, 0L, 0L,
+				    prior->as_of);
+		}
 		prior_migrate(prior, &ev);
 	}
 
@@ -727,17 +837,9 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 		}
 		rejects = NULL;
 	}
-	/* Everything rendered: publish all files. */
-	for (i = 0; i < outs.n; i++)
-		if (rename(outs.tmp[i], outs.final[i]) != 0) {
-			diag_add(d, D_WRITE_FAILED, outs.final[i], 0L, 0L,
-			    outs.final[i]);
-			goto done;
-		}
-	if (rename(rej_tmp, rej_final) != 0) {
-		diag_add(d, D_WRITE_FAILED, rej_final, 0L, 0L, rej_final);
+	/* Everything rendered: publish all files, or none. */
+	if (S_publish(&outs, rej_tmp, rej_final, d) != 0)
 		goto done;
-	}
 	for (i = 0; i < n_renderers && i < outs.n; i++)
 		printf("%s\n", outs.final[i]);
 	printf("%s\n", rej_final);
@@ -801,7 +903,7 @@ main(int argc, char **argv)
 	int rc, lang;
 
 	cv_set_oom_handler(S_oom);
-	diag_init(&d, LANG_EN);
+	diag_init(&d, LANG_ZH_CN);	/* the documented default */
 	d.sink = S_sink;
 	d.sink_ctx = &d;
 	S_diag = &d;

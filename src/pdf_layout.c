@@ -1302,6 +1302,32 @@ pl_heading(struct pl_doc *doc, int level, const char *utf8)
 	return doc->cur + 1;
 }
 
+float
+pl_heading_height(struct pl_doc *doc, int level, const char *utf8)
+{
+	static const float sizes[3] = { 17, 12.5f, 10.5f };
+	float size, lead;
+	struct pl_span *ln = NULL;
+	size_t rep = doc->replaced;
+	char *t;
+	int n;
+
+	if (utf8 == NULL)
+		return 0;
+	if (level < 1)
+		level = 1;
+	if (level > 3)
+		level = 3;
+	size = sizes[level - 1];
+	lead = size * 1.35f;
+	t = S_prepare(doc, utf8, 0);
+	n = S_wrap_doc(doc, t, pl_width(doc), size, &ln);
+	doc->replaced = rep;
+	free(ln);
+	free(t);
+	return (float)n * lead + (level == 1 ? 13 : level == 2 ? 4 : 2);
+}
+
 /* Marker kinds for list items. */
 enum S_marker { S_BULLET, S_BOX_EMPTY, S_BOX_CHECKED };
 
@@ -1590,11 +1616,118 @@ S_table_header(struct pl_doc *doc, int draw)
 	return h;
 }
 
+/*
+ * Narrowest width a header title needs so that no word is split: the
+ * widest space-separated Latin word, or a whole CJK run when it is short
+ * (up to six characters; a longer run may wrap, at about half its width).
+ */
+static float
+S_title_min(struct pl_doc *doc, const char *title, float size)
+{
+	char *t;
+	size_t i = 0, n, ws = 0;
+	float best = 0;
+
+	if (title == NULL || title[0] == '\0')
+		return 0;
+	t = S_prepare(doc, title, 1);
+	n = strlen(t);
+	while (i <= n) {
+		if (i == n || t[i] == ' ' || t[i] == '\n') {
+			if (i > ws) {
+				float w = S_width_n(doc, t + ws, i - ws, size);
+				size_t k = ws;
+				int cjk = 0;
+
+				while (k < i) {
+					if (pl_is_cjk(S_decode(t, i, &k)))
+						cjk = 1;
+				}
+				if (cjk && w > 6.05f * size)
+					w = w / 2 + size;
+				if (w > best)
+					best = w;
+			}
+			ws = i + 1;
+		}
+		i++;
+	}
+	free(t);
+	return best;
+}
+
+/* Column widths for cols at size into w (n entries), filling width total. */
+static void
+S_table_widths(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
+    float size, float padx, float total, float *w)
+{
+	float fixed = 0, wsum = 0, rest, scale, sum, deficit = 0, slack = 0;
+	float *minw = cv_calloc((size_t)n_cols, sizeof(float));
+	int c;
+
+	for (c = 0; c < n_cols; c++) {
+		if (cols[c].width > 0)
+			fixed += cols[c].width;
+		else
+			wsum += cols[c].weight > 0 ? cols[c].weight : 1;
+	}
+	rest = total - fixed;
+	scale = 1;
+	if (rest < 0 || (wsum == 0 && fixed > 0)) {
+		/* fixed widths do not fill the line exactly: scale them */
+		scale = total / fixed;
+		rest = 0;
+	}
+	for (c = 0; c < n_cols; c++) {
+		float m;
+
+		if (cols[c].width > 0)
+			w[c] = cols[c].width * scale;
+		else
+			w[c] = wsum > 0 ? rest * (cols[c].weight > 0 ?
+			    cols[c].weight : 1) / wsum : 0;
+		/* a column narrower than one full-width character plus
+		 * padding cannot hold text; nor should a header word be
+		 * split when there is room elsewhere */
+		m = S_title_min(doc, cols[c].title, size) + 2 * padx + 0.5f;
+		if (m < size + 2 * padx)
+			m = size + 2 * padx;
+		minw[c] = m;
+		if (w[c] < m)
+			deficit += m - w[c];
+		else
+			slack += w[c] - m;
+	}
+	if (deficit > 0 && slack > 0) {
+		/* take what the narrow columns need from the wide ones, in
+		 * proportion to what each can spare */
+		float k = deficit < slack ? deficit / slack : 1;
+
+		for (c = 0; c < n_cols; c++) {
+			if (w[c] < minw[c])
+				w[c] = deficit <= slack ? minw[c] :
+				    w[c] + (minw[c] - w[c]) * slack / deficit;
+			else
+				w[c] -= (w[c] - minw[c]) * k;
+		}
+	}
+	free(minw);
+	sum = 0;
+	for (c = 0; c < n_cols; c++)
+		sum += w[c];
+	if (sum > total + 0.01f) {
+		/* minimum widths overflowed: shrink everything evenly */
+		float k = total / sum;
+		for (c = 0; c < n_cols; c++)
+			w[c] *= k;
+	}
+}
+
 void
 pl_table_begin(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
     float size, int zebra)
 {
-	float total, fixed = 0, wsum = 0, rest, scale, x;
+	float x;
 	int c;
 
 	if (doc->failed || n_cols < 1)
@@ -1617,52 +1750,86 @@ pl_table_begin(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
 	doc->t_row = 0;
 	doc->in_table = 1;
 
-	total = pl_width(doc);
-	for (c = 0; c < n_cols; c++) {
-		if (cols[c].width > 0)
-			fixed += cols[c].width;
-		else
-			wsum += cols[c].weight > 0 ? cols[c].weight : 1;
-	}
-	rest = total - fixed;
-	scale = 1;
-	if (rest < 0 || (wsum == 0 && fixed > 0)) {
-		/* fixed widths do not fill the line exactly: scale them */
-		scale = total / fixed;
-		rest = 0;
-	}
+	S_table_widths(doc, cols, n_cols, doc->t_size, doc->t_padx,
+	    pl_width(doc), doc->colw);
 	x = doc->ml;
 	for (c = 0; c < n_cols; c++) {
-		float w;
-
-		if (cols[c].width > 0)
-			w = cols[c].width * scale;
-		else
-			w = wsum > 0 ? rest * (cols[c].weight > 0 ?
-			    cols[c].weight : 1) / wsum : 0;
-		/* a column narrower than one full-width character plus
-		 * padding cannot hold text: give it that much */
-		if (w < doc->t_size + 2 * doc->t_padx)
-			w = doc->t_size + 2 * doc->t_padx;
 		doc->colx[c] = x;
-		doc->colw[c] = w;
-		x += w;
-	}
-	if (x > doc->ml + total + 0.01f) {
-		/* minimum widths overflowed: shrink everything evenly */
-		float k = total / (x - doc->ml);
-		x = doc->ml;
-		for (c = 0; c < n_cols; c++) {
-			doc->colw[c] *= k;
-			doc->colx[c] = x;
-			x += doc->colw[c];
-		}
+		x += doc->colw[c];
 	}
 	{
 		float hh = S_table_header(doc, 0);
 		pl_need(doc, hh + 2 * S_lines_h(1, doc->t_lead, doc->t_pady));
 		S_table_header(doc, 1);
 	}
+}
+
+/* Lines of the tallest cell when cells are wrapped in widths w. */
+static int
+S_cells_lines(struct pl_doc *doc, const float *w, int n_cols, float size,
+    float padx, const char *const *cells, int n)
+{
+	int c, m = 1;
+
+	for (c = 0; c < n_cols; c++) {
+		const char *v = c < n && cells[c] != NULL ? cells[c] : "";
+		char *t = S_prepare(doc, v, 1);
+		struct pl_span *ln = NULL;
+		int k = S_wrap_doc(doc, t, w[c] - 2 * padx, size, &ln);
+
+		if (k > m)
+			m = k;
+		free(ln);
+		free(t);
+	}
+	return m;
+}
+
+float
+pl_table_measure(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
+    float size, const char *const *cells, int n)
+{
+	float *w, lead, h;
+	const char **titles = NULL;
+	int m, c;
+	size_t rep = doc->replaced;
+
+	if (n_cols < 1)
+		return 0;
+	if (size <= 0)
+		size = 8.5f;
+	lead = size * 1.32f;
+	w = cv_calloc((size_t)n_cols, sizeof(float));
+	S_table_widths(doc, cols, n_cols, size, 4, pl_width(doc), w);
+	if (cells == NULL) {
+		titles = cv_calloc((size_t)n_cols, sizeof(char *));
+		for (c = 0; c < n_cols; c++)
+			titles[c] = cols[c].title;
+		m = S_cells_lines(doc, w, n_cols, size, 4, titles, n_cols);
+		if (m > 3)
+			m = 3;
+	} else {
+		m = S_cells_lines(doc, w, n_cols, size, 4, cells, n);
+	}
+	doc->replaced = rep;	/* measuring draws nothing */
+	h = S_lines_h(m, lead, 3.5f);
+	free(titles);
+	free(w);
+	return h;
+}
+
+float
+pl_table_row_height(struct pl_doc *doc, const char *const *cells, int n)
+{
+	size_t rep = doc->replaced;
+	int m;
+
+	if (!doc->in_table)
+		return 0;
+	m = S_cells_lines(doc, doc->colw, doc->n_cols, doc->t_size,
+	    doc->t_padx, cells, n);
+	doc->replaced = rep;
+	return S_lines_h(m, doc->t_lead, doc->t_pady);
 }
 
 void

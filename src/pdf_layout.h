@@ -222,6 +222,19 @@ void pl_table_begin(struct pl_doc *doc, const struct pl_col *cols,
 void pl_table_row(struct pl_doc *doc, const char *const *cells, int n,
     enum pl_row_style style);
 void pl_table_end(struct pl_doc *doc);
+/*
+ * Height a row would take, without drawing: pl_table_measure for a table
+ * with these columns at size (cells NULL: the header row), and
+ * pl_table_row_height for a row of the current table.  Add 12 points for
+ * pl_table_end's space after a table.
+ */
+float pl_table_measure(struct pl_doc *doc, const struct pl_col *cols,
+    int n_cols, float size, const char *const *cells, int n);
+float pl_table_row_height(struct pl_doc *doc, const char *const *cells,
+    int n);
+/* Height pl_heading(doc, level, utf8) takes at the top of a page (without
+ * the space before it, which a page top leaves out). */
+float pl_heading_height(struct pl_doc *doc, int level, const char *utf8);
 
 /* ---- images ----------------------------------------------------------- */
 

@@ -32,7 +32,7 @@ S_error(void *ctx, xmlErrorPtr e)
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 		msg[--n] = '\0';
-	diag_add(c->d, D_PRIOR_INVALID, c->path, (long)e->line, 0L, msg);
+	diag_add(c->d, D_REPORT_INVALID, c->path, (long)e->line, 0L, msg);
 	c->n++;
 }
 
@@ -99,7 +99,7 @@ verify_report(const char *report, const char *xsd_path,
 	}
 	if (!bad && (ret != 0 || xmlTextReaderIsValid(rd) != 1)) {
 		if (ec.n == 0)
-			diag_add(d, D_PRIOR_INVALID, report, 0L, 0L,
+			diag_add(d, D_REPORT_INVALID, report, 0L, 0L,
 			    "not a valid custeval report");
 		bad = 1;
 	}
@@ -147,12 +147,18 @@ verify_report(const char *report, const char *xsd_path,
 			diag_add(d, D_VERIFY_OK, p, 0L, 0L, p);
 		(void)cands;
 	}
+	if (!given && n == 0) {
+		diag_add(d, D_VERIFY_NOTHING, report, 0L, 0L);
+		rc = CV_EXIT_DATA;
+	}
 	if (!given)
 		for (i = 0; i < n; i++) {
 			char sha[65];
 			if (access(rec[i].path, R_OK) != 0) {
+				/* Unchecked is not verified: an error. */
 				diag_add(d, D_VERIFY_NOT_FOUND, rec[i].path, 0L,
 				    0L, rec[i].path);
+				rc = CV_EXIT_DATA;
 				continue;
 			}
 			if (cv_sha256_file(rec[i].path, sha) != 0 ||

@@ -6,6 +6,7 @@ set -u
 LC_ALL=C
 export LC_ALL
 CV=${CUSTEVAL:-./build/custeval}
+CVABS=$(cd "$(dirname "$CV")" && pwd)/$(basename "$CV")
 T=$(mktemp -d "${TMPDIR:-/tmp}/custeval-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 pass=0
@@ -133,12 +134,17 @@ if [ $? = 0 ]; then ok; else bad "migration matrix"; cat "$T/mig"; fi
 expect_rc 0 "prior = same period" "$CV" run --config samples/demo.xml --prior "$T/q4/report.xml" --out "$T/self" --quiet
 check "self-migration: no movers" grep -q 'up="0" down="0" same="[0-9]*" new="0" lost="0"' "$T/self/report.xml"
 
+expect_rc 2 "a newer prior is refused" "$CV" run --config samples/demo-2026Q3.xml --prior "$T/q4/report.xml" --out "$T/newer" --quiet --lang en
+grep_err "newer prior: says why" "after this evaluation"
+
 # --- verify ---------------------------------------------------------------------
 expect_rc 0 "verify with the inputs" "$CV" verify "$T/q4/report.xml" --sales samples/sales.csv --payments samples/payments.csv --lang en
 grep_err "verify says it matches" "matches the record"
 sed 's/^2026-10-30,/2026-10-29,/' samples/sales.csv > "$T/sales-edited.csv"
 expect_rc 2 "verify catches an edited input" "$CV" verify "$T/q4/report.xml" --sales "$T/sales-edited.csv" --lang en
 grep_err "verify names the mismatch" "SHA-256 differs"
+expect_rc 2 "verify from elsewhere cannot check: error" sh -c "cd /tmp && '$CVABS' verify '$T/q4/report.xml' --lang en"
+grep_err "verify says what it could not check" "cannot be checked"
 expect_rc 2 "verify rejects an invalid report" "$CV" verify tests/xml/newer-version.xml --lang en
 
 # --- hostile prior reports are refused and no report is written -----------------
@@ -171,6 +177,13 @@ expect_rc 1 "no arguments" "$CV"
 expect_rc 1 "unknown option" "$CV" run --bogus x --lang en
 grep_err "unknown option message" "unknown option '--bogus'"
 expect_rc 1 "unknown command" "$CV" frobnicate
+expect_rc 1 "unknown last option" "$CV" run --quiet --bogus --lang en
+grep_err "unknown last option is called unknown" "unknown option '--bogus'"
+for y in 0 abc -3 99; do
+	expect_rc 1 "--cycle-years $y refused" "$CV" run --sales samples/sales.csv --cycle-years $y --lang en
+done
+grep_err "cycle-years names the value" "not '99'"
+expect_rc 1 "--legacy-encoding utf-8 refused" "$CV" run --sales samples/sales.csv --legacy-encoding utf-8 --lang en
 expect_rc 1 "bad --as-of" "$CV" run --sales samples/sales.csv --as-of 2026-13-01 --lang en
 expect_rc 1 "no sales" "$CV" run --lang en --out "$T/none"
 expect_rc 2 "invalid config" "$CV" run --config tests/core/bad-config.xml --lang en --out "$T/bc"
