@@ -1,4 +1,5 @@
 /* diag.c: the message catalogue (assembled from src/msg_*.def) and the collector. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,17 +47,35 @@ diag_free(struct diag *d)
 	d->n_msgs = d->cap_msgs = 0;
 }
 
+/* Renderers may run on two threads: adding a message is serialised. */
+static pthread_mutex_t S_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void S_add(struct diag *d, enum diag_id id, const char *file,
+    long line, long col, va_list ap);
+
 void
 diag_add(struct diag *d, enum diag_id id, const char *file, long line,
     long col, ...)
 {
-	const struct msg_entry *e;
-	struct diag_msg m;
 	va_list ap;
-	char buf[2048];
 
 	if ((unsigned)id >= D__COUNT)
 		return;
+	va_start(ap, col);
+	pthread_mutex_lock(&S_lock);
+	S_add(d, id, file, line, col, ap);
+	pthread_mutex_unlock(&S_lock);
+	va_end(ap);
+}
+
+static void
+S_add(struct diag *d, enum diag_id id, const char *file, long line, long col,
+    va_list ap)
+{
+	const struct msg_entry *e;
+	struct diag_msg m;
+	char buf[2048];
+
 	e = &S_catalogue[id];
 	switch (e->sev) {
 	case DIAG_ERROR:
@@ -71,9 +90,7 @@ diag_add(struct diag *d, enum diag_id id, const char *file, long line,
 		d->n_note++;
 		break;
 	}
-	va_start(ap, col);
 	vsnprintf(buf, sizeof(buf), e->fmt[d->lang], ap);
-	va_end(ap);
 
 	m.id = id;
 	m.sev = e->sev;

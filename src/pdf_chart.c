@@ -329,6 +329,67 @@ S_minmax(const double *v, size_t n, double *lo, double *hi)
 
 /* ---- horizontal bars -------------------------------------------------- */
 
+/* Length of the UTF-8 sequence starting with byte c. */
+static size_t
+S_u8len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/*
+ * A category label in width: one line if it fits; else two lines broken
+ * at the last space (or between CJK characters) that lets the first line
+ * fit, the second cut with "…" if still too wide.  x is the right edge.
+ */
+static void
+S_hbar_label(struct pl_doc *doc, float x, float cy, float width, int two,
+    const struct pl_rgb *col, const char *s)
+{
+	size_t n = strlen(s), i, best = 0;
+	char *a;
+
+	if (!two || pl_text_width(doc, s, S_TICK) <= width) {
+		pl_text_fit(doc, x, cy - S_TICK * 0.35f, width, S_TICK,
+		    PL_RIGHT, col, s);
+		return;
+	}
+	a = cv_malloc(n + 1);
+	for (i = 0; i < n; i += S_u8len((unsigned char)s[i])) {
+		int ok = s[i] == ' ';
+
+		if (!ok && (unsigned char)s[i] >= 0xE0 &&
+		    (unsigned char)s[i] < 0xF0 && i + 2 < n) {
+			long cp = ((long)(s[i] & 0x0F) << 12) |
+			    ((long)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+
+			ok = pl_is_cjk(cp) && !pl_no_line_start(cp) &&
+			    s[i - (i > 0)] != '(' && !(i >= 3 &&
+			    strncmp(s + i - 3, "\xEF\xBC\x88", 3) == 0);
+		}
+		if (!ok || i == 0)
+			continue;
+		memcpy(a, s, i);
+		a[i] = '\0';
+		if (pl_text_width(doc, a, S_TICK) > width)
+			break;
+		best = i;
+	}
+	if (best == 0) {
+		free(a);
+		pl_text_fit(doc, x, cy - S_TICK * 0.35f, width, S_TICK,
+		    PL_RIGHT, col, s);
+		return;
+	}
+	memcpy(a, s, best);
+	a[best] = '\0';
+	while (best < n && s[best] == ' ')
+		best++;
+	pl_text(doc, x, cy + S_TICK * 0.25f, S_TICK, PL_RIGHT, col, a);
+	pl_text_fit(doc, x, cy - S_TICK * 0.95f, width, S_TICK, PL_RIGHT, col,
+	    s + best);
+	free(a);
+}
+
 int
 pl_chart_hbar(struct pl_doc *doc, struct pl_box b, const struct pl_bar_chart *c)
 {
@@ -346,8 +407,8 @@ pl_chart_hbar(struct pl_doc *doc, struct pl_box b, const struct pl_bar_chart *c)
 		if (w > lab_w)
 			lab_w = w;
 	}
-	if (lab_w > b.w * 0.35f)
-		lab_w = b.w * 0.35f;
+	if (lab_w > b.w * 0.40f)
+		lab_w = b.w * 0.40f;
 	if (c->value_labels)
 		val_w = 26;
 	x0 = b.x + lab_w + 8;
@@ -369,8 +430,8 @@ pl_chart_hbar(struct pl_doc *doc, struct pl_box b, const struct pl_bar_chart *c)
 		const struct pl_rgb *col = S_series(doc, c->series ?
 		    c->series[i] : 0);
 
-		pl_text_fit(doc, x0 - 6, cy - S_TICK * 0.35f, lab_w, S_TICK,
-		    PL_RIGHT, &p->text, c->labels[i]);
+		S_hbar_label(doc, x0 - 6, cy, lab_w, row >= S_TICK * 2.3f,
+		    &p->text, c->labels[i]);
 		if (!isfinite(c->values[i]))
 			continue;
 		pl_fill_rect(doc, xa < xb ? xa : xb, cy - bh / 2, fabsf(xb - xa),

@@ -77,7 +77,11 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 	for (i = 0; i < ev->n_ind; i++) {
 		if (!(ev->ind[i].weight > 0))
 			continue;
-		labs[n] = label2(x->L, "ind.", ev->ind[i].key);
+		/* short names in the chart (a custom labels file may lack
+		 * them: then the full name) */
+		labs[n] = label2(x->L, "pdf.ind-short.", ev->ind[i].key);
+		if (labs[n] == ev->ind[i].key)
+			labs[n] = label2(x->L, "ind.", ev->ind[i].key);
 		vals[n] = isnan(e->norm[i]) ? 0 : 100.0 * e->norm[i];
 		n++;
 	}
