@@ -106,6 +106,20 @@ asan:
 	ASAN_OPTIONS=detect_leaks=1 CUSTEVAL=./build-asan/custeval sh tests/e2e.sh
 	ASAN_OPTIONS=detect_leaks=1 CUSTEVAL=./build-asan/custeval sh tests/test_ingest.sh
 
+# libFuzzer targets (clang): the value parsers and the whole ingest, FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=c11 -D_GNU_SOURCE -pthread -g -O1 -fsanitize=fuzzer,address,undefined \
+	-Iinclude -Isrc $(XML_CFLAGS) -DCV_DATADIR='"$(CURDIR)/templates"' -DCV_FONTFILE='"$(FONTFILE)"'
+FUZZ_SRCS = $(filter-out src/render_pdf.c src/render_pdf_tpl.c src/render_pdf_card.c src/pdf_layout.c src/pdf_chart.c,$(SRCS))
+fuzz:
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	@mkdir -p build-fuzz/corpus-value build-fuzz/corpus-ingest
+	clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_value tests/fuzz/fuzz_value.c src/value.c src/util.c src/diag.c
+	clang $(FUZZ_FLAGS) -o build-fuzz/fuzz_ingest tests/fuzz/fuzz_ingest.c $(FUZZ_SRCS) -lcsv $(XML_LIBS) -lm
+	cp tests/ingest/*/*.csv build-fuzz/corpus-ingest/ 2>/dev/null || true
+	./build-fuzz/fuzz_value -max_total_time=$(FUZZ_SECONDS) build-fuzz/corpus-value
+	./build-fuzz/fuzz_ingest -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus-ingest
+
 bench: all $(B)/custeval-gen
 	sh bench/run.sh
 

@@ -17,7 +17,7 @@
 struct S_cell {
 	char *s;	/* field text, NUL-terminated, owned */
 	long line;	/* 1-based physical line of the field's first byte */
-	long col;	/* 1-based column, in code points */
+	long col;	/* 1-based field number within its record */
 };
 
 struct S_row {
@@ -34,8 +34,8 @@ struct S_table {
 struct S_reader {
 	struct S_table *t;
 	struct S_row cur;
-	long line, col;			/* position of the byte being fed */
-	long start_line, start_col;	/* first non-blank byte of the field */
+	long line;		/* line of the byte being fed */
+	long start_line;	/* line of the field's first non-blank byte */
 	int have_start;
 };
 
@@ -52,7 +52,7 @@ S_on_field(void *s, size_t len, void *ctx)
 	c = &rd->cur.c[rd->cur.n++];
 	c->s = cv_strndup(s != NULL ? s : "", s != NULL ? len : 0);
 	c->line = rd->have_start ? rd->start_line : rd->line;
-	c->col = rd->have_start ? rd->start_col : rd->col;
+	c->col = (long)rd->cur.n;	/* 1-based field number */
 	rd->have_start = 0;
 }
 
@@ -96,7 +96,8 @@ S_table_free(struct S_table *t)
 
 /*
  * Reads file into t.  The parser is fed one byte at a time so that each
- * field knows its line and column (files here are small tables).
+ * field knows the line it starts on (files here are small tables); its
+ * column is its 1-based field number, as everywhere in custeval.
  * Returns an exit code (0, 2 or 3) after reporting to d.
  */
 static int
@@ -151,7 +152,6 @@ S_read_csv(const char *file, struct S_table *t, struct diag *d)
 	memset(&rd, 0, sizeof(rd));
 	rd.t = t;
 	rd.line = 1;
-	rd.col = 1;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
 
@@ -159,23 +159,21 @@ S_read_csv(const char *file, struct S_table *t, struct diag *d)
 		    c != '\n' && c != ',') {
 			rd.have_start = 1;
 			rd.start_line = rd.line;
-			rd.start_col = rd.col;
 		}
 		if (csv_parse(&p, data + i, 1, S_on_field, S_on_row, &rd) != 1) {
-			diag_add(d, D_CALC_CSV_SYNTAX, file, rd.line, rd.col);
+			/* The field being read is the next one of the record. */
+			diag_add(d, D_CALC_CSV_SYNTAX, file, rd.line,
+			    (long)rd.cur.n + 1);
 			rc = CV_EXIT_DATA;
 			break;
 		}
-		if (c == '\n') {
+		if (c == '\n')
 			rd.line++;
-			rd.col = 1;
-		} else if ((c & 0xC0) != 0x80)
-			rd.col++;
 	}
 	if (rc == 0 && csv_fini(&p, S_on_field, S_on_row, &rd) != 0) {
 		diag_add(d, D_CALC_CSV_SYNTAX, file,
 		    rd.have_start ? rd.start_line : rd.line,
-		    rd.have_start ? rd.start_col : rd.col);
+		    (long)rd.cur.n + 1);
 		rc = CV_EXIT_DATA;
 	}
 	csv_free(&p);
@@ -329,6 +327,33 @@ S_finish(FILE *out, struct diag *d, int rc)
 	return rc;
 }
 
+/* ---- printed words, in the language of the messages (--lang) */
+
+struct S_words {
+	const char *consistent, *inconsistent;	/* AHP verdict line */
+	const char *criterion, *weight, *consistent_col, *yes, *no;
+	const char *name, *closeness, *score, *rank;	/* CSV headers */
+};
+
+static const struct S_words S_words_tab[] = {
+	[LANG_ZH_CN] = { "通过一致性检验（CR < 0.10）",
+	    "未通过一致性检验（CR >= 0.10）", "指标", "权重", "一致性",
+	    "是", "否", "名称", "贴近度", "得分", "排名" },
+	[LANG_ZH_TW] = { "通過一致性檢驗（CR < 0.10）",
+	    "未通過一致性檢驗（CR >= 0.10）", "指標", "權重", "一致性",
+	    "是", "否", "名稱", "貼近度", "得分", "排名" },
+	[LANG_EN] = { "consistent (CR < 0.10)", "inconsistent (CR >= 0.10)",
+	    "criterion", "weight", "consistent", "yes", "no", "name",
+	    "closeness", "score", "rank" },
+};
+
+static const struct S_words *
+S_words(const struct diag *d)
+{
+	return (unsigned)d->lang <= LANG_EN ? &S_words_tab[d->lang] :
+	    &S_words_tab[LANG_EN];
+}
+
 /* ---- command line */
 
 struct S_opts {
@@ -359,6 +384,31 @@ S_parse_opts(int argc, char **argv, const char *const *allowed,
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			o->help = 1;
+			continue;
+		}
+		/*
+		 * --lang X: main has already set the message language from
+		 * it; the --lang=X form is applied here.  Either way the
+		 * printed words follow d->lang.
+		 */
+		if (strcmp(a, "--lang") == 0 || strncmp(a, "--lang=", 7) == 0) {
+			int lang;
+
+			if (a[6] == '=')
+				val = a + 7;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				diag_add(d, D_CALC_OPTION_ARG, NULL, 0, 0,
+				    o->cmd, "--lang");
+				return CV_EXIT_USAGE;
+			}
+			if ((lang = diag_lang_parse(val)) < 0) {
+				diag_add(d, D_CALC_OPTION_VALUE, NULL, 0, 0,
+				    o->cmd, val, "--lang");
+				return CV_EXIT_USAGE;
+			}
+			d->lang = (enum diag_lang)lang;
 			continue;
 		}
 		if (strncmp(a, "--", 2) != 0) {
@@ -604,10 +654,10 @@ S_method_error(int mrc, const struct S_data *dt, const double *w,
 
 static const char S_weights_usage[] =
 "usage: custeval weights --method ahp --matrix FILE [--ri saaty|cn]\n"
-"           [--priority eigen|geomean] [--format text|csv]\n"
+"           [--priority eigen|geomean] [--format text|csv] [--lang L]\n"
 "       custeval weights --method entropy|critic --data FILE\n"
 "           [--directions +,-,...] [--normalize minmax|raw]\n"
-"           [--format text|csv]\n"
+"           [--format text|csv] [--lang L]\n"
 "\n"
 "  --method ahp        weights from a pairwise comparison matrix (Saaty's AHP)\n"
 "  --matrix FILE       CSV: header row of criterion names, then one row per\n"
@@ -623,6 +673,8 @@ static const char S_weights_usage[] =
 "  --normalize minmax|raw  entropy: min-max per direction first (default) or\n"
 "                      proportions of the raw values (Hwang & Yoon 1981)\n"
 "  --format text|csv   output format (default text)\n"
+"  --lang zh-CN|zh-TW|en  language of messages, the verdict line and the\n"
+"                      CSV header (default zh-CN)\n"
 "\n"
 "Exit status: 0 ok, 1 usage, 2 data error or inconsistent matrix (CR >= 0.10),\n"
 "3 I/O error.\n";
@@ -746,7 +798,7 @@ S_read_matrix(const char *file, struct S_table *t, struct S_matrix *m,
 
 				diag_add(d, D_CALC_MATRIX_EMPTY, file,
 				    uc != NULL ? uc->line : r->c[0].line,
-				    uc != NULL ? uc->col : 0,
+				    uc != NULL ? uc->col : (long)(j + 2),
 				    m->name[i], m->name[j], m->name[j],
 				    m->name[i]);
 				nerr++;
@@ -766,6 +818,7 @@ S_weights_ahp(const struct S_opts *o, FILE *out, struct diag *d)
 	struct mt_ahp_result r;
 	enum mt_ri_table ri = MT_RI_SAATY;
 	enum mt_ahp_method meth = MT_AHP_EIGEN;
+	const struct S_words *wd = S_words(d);
 	char nb[64], cb[64], ib[64], rb[64], lb[64];
 	size_t j, width;
 	int rc, mrc;
@@ -819,11 +872,12 @@ S_weights_ahp(const struct S_opts *o, FILE *out, struct diag *d)
 	S_num(r.ri, nb);
 	S_num(r.cr, cb);
 	if (o->csv) {
-		fputs("criterion,weight,lambda_max,CI,RI,CR,consistent\n", out);
+		fprintf(out, "%s,%s,lambda_max,CI,RI,CR,%s\n", wd->criterion,
+		    wd->weight, wd->consistent_col);
 		for (j = 0; j < m.n; j++) {
 			S_csv_field(out, m.name[j]);
 			fprintf(out, ",%s,%s,%s,%s,%s,%s\n", S_num(r.w[j], rb),
-			    lb, ib, nb, cb, r.consistent ? "yes" : "no");
+			    lb, ib, nb, cb, r.consistent ? wd->yes : wd->no);
 		}
 	} else {
 		width = strlen("lambda_max");
@@ -842,8 +896,8 @@ S_weights_ahp(const struct S_opts *o, FILE *out, struct diag *d)
 		fprintf(out, "  %s\n", nb);
 		S_pad(out, "CR", width);
 		fprintf(out, "  %s\n", cb);
-		fprintf(out, "%s\n", r.consistent ?
-		    "consistent (CR < 0.10)" : "inconsistent (CR >= 0.10)");
+		fprintf(out, "%s\n", r.consistent ? wd->consistent :
+		    wd->inconsistent);
 	}
 	if (!r.consistent) {
 		diag_add(d, D_CALC_AHP_INCONSISTENT, o->matrix, 0, 0, cb);
@@ -859,14 +913,14 @@ done:
 }
 
 static void
-S_print_weights(FILE *out, int csv, const char *const *name, const double *w,
-    size_t n)
+S_print_weights(FILE *out, int csv, const struct S_words *wd,
+    const char *const *name, const double *w, size_t n)
 {
 	char b[64];
 	size_t j, width = 0;
 
 	if (csv)
-		fputs("criterion,weight\n", out);
+		fprintf(out, "%s,%s\n", wd->criterion, wd->weight);
 	for (j = 0; j < n; j++)
 		if (S_width(name[j]) > width)
 			width = S_width(name[j]);
@@ -919,7 +973,7 @@ S_weights_data(const struct S_opts *o, int critic, FILE *out,
 		rc = S_method_error(mrc, &dt, w, d);
 		goto done;
 	}
-	S_print_weights(out, o->csv, dt.crit, w, dt.cols);
+	S_print_weights(out, o->csv, S_words(d), dt.crit, w, dt.cols);
 	rc = S_finish(out, d, 0);
 done:
 	free(w);
@@ -933,7 +987,7 @@ cmd_weights(int argc, char **argv, FILE *out, struct diag *d)
 {
 	static const char *const allowed[] = { "--method", "--matrix",
 	    "--data", "--ri", "--priority", "--directions", "--normalize",
-	    "--format", NULL };
+	    "--format", "--lang", NULL };
 	struct S_opts o;
 	int rc;
 
@@ -987,6 +1041,7 @@ cmd_weights(int argc, char **argv, FILE *out, struct diag *d)
 static const char S_rank_usage[] =
 "usage: custeval rank --method topsis|sum --data FILE --weights w1,w2,...\n"
 "           [--directions +,-,...] [--normalize METHOD] [--format text|csv]\n"
+"           [--lang zh-CN|zh-TW|en]\n"
 "\n"
 "  --method topsis     closeness to the ideal customer (Hwang & Yoon 1981)\n"
 "  --method sum        weighted sum of normalised values\n"
@@ -997,6 +1052,8 @@ static const char S_rank_usage[] =
 "  --normalize METHOD  topsis: vector (default) or minmax;\n"
 "                      sum: minmax (default), zscore, percentile or vector\n"
 "  --format text|csv   output format (default text)\n"
+"  --lang zh-CN|zh-TW|en  language of messages and of the CSV header\n"
+"                      (default zh-CN)\n"
 "\n"
 "Prints one line per customer in input order: name, value, rank (1 = best;\n"
 "equal values share a rank: 1, 2, 2, 4).  Customers with an empty cell are\n"
@@ -1041,7 +1098,8 @@ int
 cmd_rank(int argc, char **argv, FILE *out, struct diag *d)
 {
 	static const char *const allowed[] = { "--method", "--data",
-	    "--weights", "--directions", "--normalize", "--format", NULL };
+	    "--weights", "--directions", "--normalize", "--format", "--lang",
+	    NULL };
 	struct S_opts o;
 	struct S_data dt;
 	enum mt_norm norm;
@@ -1116,7 +1174,9 @@ cmd_rank(int argc, char **argv, FILE *out, struct diag *d)
 			width = S_width(dt.name[i]);
 	}
 	if (o.csv)
-		fprintf(out, "name,%s,rank\n", topsis ? "closeness" : "score");
+		fprintf(out, "%s,%s,%s\n", S_words(d)->name,
+		    topsis ? S_words(d)->closeness : S_words(d)->score,
+		    S_words(d)->rank);
 	for (i = 0; i < dt.rows; i++) {
 		if (o.csv) {
 			S_csv_field(out, dt.name[i]);

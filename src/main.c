@@ -44,7 +44,7 @@ const struct renderer renderers[] = {
 const size_t n_renderers = sizeof(renderers) / sizeof(renderers[0]);
 
 static const char S_usage[] =
-"usage: custeval run   [options]      evaluate customers, write report.pdf, report.xml, scores.csv\n"
+"usage: custeval run   [options]      evaluate customers: write report.pdf, report.xml, scores.csv, rejects.csv\n"
 "       custeval check [options]      read the inputs only and print a data-quality summary\n"
 "       custeval verify REPORT.xml [input options]\n"
 "                                     check a report against its schema and the inputs' hashes\n"

@@ -315,5 +315,6 @@ void
 model_sort(struct model *m)
 {
 	/* The index points at customers, not positions: no rehash needed. */
-	qsort(m->cust, m->n_cust, sizeof(*m->cust), S_cmp_cust);
+	if (m->n_cust > 1)
+		qsort(m->cust, m->n_cust, sizeof(*m->cust), S_cmp_cust);
 }

@@ -560,7 +560,8 @@ S_changes(struct rp_ctx *x, const char *mark)
 	for (i = 0; i < p->n_new; i++)
 		if (S_in_scope(x, mark, p->new_cust[i]))
 			nn++;
-	t = rp_labf(x, "pdf.chg.overview", "up", rp_int(nu, b1), "down",
+	t = rp_labf(x, mark == NULL ? "pdf.chg.overview" :
+	    "pdf.chg.overview-group", "up", rp_int(nu, b1), "down",
 	    rp_int(nd, b2), "new", rp_int(nn, b3), "lost",
 	    mark == NULL ? rp_int(p->n_lost, b4) : "-", "same",
 	    rp_int(x->n_scope - nu - nd - nn, b5), (const char *)NULL);
@@ -599,14 +600,17 @@ S_findings(struct rp_ctx *x, const struct S_agg *a)
 	sel = cv_malloc((x->n_scope + 1) * sizeof(*sel));
 	/* top tier concentration */
 	if (ev->n_tiers > 0) {
-		t = rp_labf(x, "pdf.find.top-tier", "tier",
+		t = rp_labf(x, a->tier_n[0] > 0 ? "pdf.find.top-tier" :
+		    "pdf.find.top-tier-none", "tier",
 		    S_tier_label(x, 0), "n", rp_int(a->tier_n[0], b1), "share",
 		    rp_pct(S_share(a->tier_rev[0], a->rev), 1, b2),
 		    (const char *)NULL);
 		pl_bullet(x->doc, t, RP_BODY);
 		free(t);
 	}
-	t = rp_labf(x, "pdf.find.flagged", "n", rp_int(a->n_flagged, b1),
+	/* "as follows:" only when the table follows */
+	t = rp_labf(x, a->n_flagged > 0 ? "pdf.find.flagged" :
+	    "pdf.find.flagged-none", "n", rp_int(a->n_flagged, b1),
 	    (const char *)NULL);
 	pl_bullet(x->doc, t, RP_BODY);
 	free(t);
@@ -633,8 +637,8 @@ S_findings(struct rp_ctx *x, const struct S_agg *a)
 			free(names);
 		}
 		pl_table_end(x->doc);
+		pl_space(x->doc, 4);
 	}
-	pl_space(x->doc, 4);
 	for (n = 0, i = 0; i < x->n_scope; i++)
 		if (strcmp(ev->ec[o[i]].lifecycle, "sleeping") == 0)
 			sel[n++] = o[i];
@@ -646,12 +650,14 @@ S_findings(struct rp_ctx *x, const struct S_agg *a)
 		free(t);
 		free(names);
 	}
-	t = rp_labf(x, "pdf.find.dangerous", "n", rp_int(a->quad_n[1], b1),
+	t = rp_labf(x, a->quad_n[1] > 0 ? "pdf.find.dangerous" :
+	    "pdf.find.dangerous-none", "n", rp_int(a->quad_n[1], b1),
 	    "share", rp_pct(S_share(a->quad_rev[1], a->rev), 1, b2),
 	    (const char *)NULL);
 	pl_bullet(x->doc, t, RP_BODY);
 	free(t);
-	t = rp_labf(x, "pdf.find.stars", "n", rp_int(a->quad_n[2], b1),
+	t = rp_labf(x, a->quad_n[2] > 0 ? "pdf.find.stars" :
+	    "pdf.find.stars-none", "n", rp_int(a->quad_n[2], b1),
 	    (const char *)NULL);
 	pl_bullet(x->doc, t, RP_BODY);
 	free(t);
@@ -1027,10 +1033,10 @@ S_risk(struct rp_ctx *x, const struct rp_section *s, const struct S_agg *a)
 	size_t *o = S_sorted(x, S_cmp_rev), i, shown = 0, lim;
 	struct pl_col cols[8] = {
 		{ rp_lab(x, "col.id"), 0, 1.05f, PL_LEFT },
-		{ rp_lab(x, "col.name"), 0, 2.6f, PL_LEFT },
-		{ rp_lab(x, "col.tier"), 0, 0.55f, PL_LEFT },
-		{ rp_lab(x, "col.flags"), 0, 2.0f, PL_LEFT },
-		{ rp_lab(x, "col.revenue-cycle"), 0, 1.55f, PL_RIGHT },
+		{ rp_lab(x, "col.name"), 0, 3.0f, PL_LEFT },
+		{ rp_lab(x, "col.tier"), 0, 0.5f, PL_LEFT },
+		{ rp_lab(x, "col.flags"), 0, 1.8f, PL_LEFT },
+		{ rp_lab(x, "col.revenue-cycle"), 0, 1.4f, PL_RIGHT },
 		{ rp_lab(x, "pdf.col.margin"), 0, 0.8f, PL_RIGHT },
 		{ rp_lab(x, "pdf.col.overdue"), 0, 1.35f, PL_RIGHT },
 		{ rp_lab(x, "pdf.col.days-late"), 0, 0.8f, PL_RIGHT },
@@ -1743,7 +1749,7 @@ S_scorecards(struct rp_ctx *x, const struct rp_section *s)
 		pl_paragraph(x->doc, rp_lab(x, "pdf.cards.none"), RP_BODY, 0,
 		    0);
 	for (i = 0; i < n; i++)
-		rp_scorecard(x, o[i], 2);
+		rp_scorecard(x, o[i], 2, i > 0);
 	free(o);
 }
 
@@ -2048,7 +2054,7 @@ render_pdf_scorecard(const struct report *r, size_t i, const char *path,
 		pl_paragraph_ex(doc, t, 10.5f, 0, 0, 18, PL_RIGHT, NULL);
 		free(t);
 	}
-	rp_scorecard(&x, i, 1);
+	rp_scorecard(&x, i, 1, 1);
 	S_replaced(&x);
 	rc = S_save(&x, path, d);
 	S_close(&x);

@@ -23,7 +23,7 @@ S_tiles(struct rp_ctx *x, const char *const *vals, const char *const *labs,
 {
 	struct pl_doc *doc = x->doc;
 	const struct pl_palette *pal = pl_doc_palette(doc);
-	struct pl_box b = pl_take(doc, 40);
+	struct pl_box b = pl_take(doc, 36);
 	float gap = 5, w = (b.w - gap * (float)(n - 1)) / (float)n;
 	int i;
 
@@ -36,10 +36,10 @@ S_tiles(struct rp_ctx *x, const char *const *vals, const char *const *labs,
 			while (fs > 7.5f && pl_text_width(doc, vals[i], fs) >
 			    w - 10)
 				fs -= 0.5f;
-			pl_text_fit(doc, bx + 6, b.y + 19, w - 10, fs, PL_LEFT,
+			pl_text_fit(doc, bx + 6, b.y + 17, w - 10, fs, PL_LEFT,
 			    &pal->accent, vals[i]);
 		}
-		pl_text_fit(doc, bx + 6, b.y + 6, w - 10, RP_CAPTION - 0.5f,
+		pl_text_fit(doc, bx + 6, b.y + 5, w - 10, RP_CAPTION - 0.5f,
 		    PL_LEFT, &pal->muted, labs[i]);
 	}
 	pl_space(doc, 5);
@@ -61,6 +61,15 @@ S_money_fmt(double v, char *buf, size_t n, void *ctx)
 		snprintf(buf, n, "%sk", cv_fixed(v / 1e3, a >= 1e4 ? 0 : 1, t));
 	else
 		snprintf(buf, n, "%s", cv_fixed(v, 0, t));
+}
+
+/* Height of the chart row for n indicator bars: 8.5 points a bar. */
+static float
+S_chart_h(size_t n)
+{
+	float h = 26 + 8.5f * (float)(n > 8 ? n : 8);
+
+	return h < 165 ? 165 : h;
 }
 
 static void
@@ -85,16 +94,14 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 		vals[n] = isnan(e->norm[i]) ? 0 : 100.0 * e->norm[i];
 		n++;
 	}
-	h = 28 + 9.0f * (float)(n > 8 ? n : 8);
-	if (h < 190)
-		h = 190;
+	h = S_chart_h(n);
 	b = pl_take(x->doc, h);
 	l = r = b;
 	l.w = b.w * 0.56f;
 	r.x = b.x + b.w * 0.60f;
 	r.w = b.w * 0.40f;
-	r.y = b.y + b.h - 140;
-	r.h = 140;
+	r.y = b.y + b.h - 128;
+	r.h = 128;
 	if (n > 0) {
 		struct pl_bar_chart bc;
 
@@ -223,110 +230,255 @@ S_has_checklist(const struct rp_ctx *x, size_t i)
 	    t == CT_AGENT;
 }
 
-/*
- * Policies with their reasons.  On a pack's one-page scorecard only the
- * most urgent (max) are listed, with a note; the letter lists them all.
- */
-static void
-S_policies(struct rp_ctx *x, size_t i, int full)
+/* Space a level-3 heading takes, with the room pl_heading keeps below it. */
+static float
+S_h3_need(struct rp_ctx *x, const char *t)
 {
-	struct pol_rec pol[REC_MAX_POLICIES];
-	struct pl_col cols[3] = {
+	return 8 + pl_heading_height(x->doc, 3, t) + 60;
+}
+
+/* A muted "+N more" note under a capped list. */
+static void
+S_more(struct rp_ctx *x, const char *key, size_t shown, size_t total)
+{
+	char b1[32], b2[32], b3[32];
+	char *t = rp_labf(x, key, "shown", rp_int(shown, b1), "total",
+	    rp_int(total, b2), "more", rp_int(total - shown, b3),
+	    (const char *)NULL);
+
+	pl_paragraph_ex(x->doc, t, RP_CAPTION, 0, 0, RP_CAPTION * 1.4f,
+	    PL_LEFT, &pl_doc_palette(x->doc)->muted);
+	free(t);
+}
+/* Height of that note: one line or two. */
+static float
+S_more_h(struct rp_ctx *x, const char *key, size_t shown, size_t total)
+{
+	char b1[32], b2[32], b3[32];
+	char *t = rp_labf(x, key, "shown", rp_int(shown, b1), "total",
+	    rp_int(total, b2), "more", rp_int(total - shown, b3),
+	    (const char *)NULL);
+	float w = pl_text_width(x->doc, t, RP_CAPTION);
+
+	free(t);
+	return (w < pl_width(x->doc) - 2 ? 1 : 2) * RP_CAPTION * 1.4f + 1;
+}
+
+
+/* The policy table's columns (letter: wide policy text). */
+static void
+S_pol_cols(struct rp_ctx *x, int full, struct pl_col *cols)
+{
+	struct pl_col c[3] = {
 		{ rp_lab(x, "col.category"), 0, 1.1f, PL_LEFT },
 		{ rp_lab(x, "col.policy"), 0, full ? 3.2f : 1.7f, PL_LEFT },
 		{ rp_lab(x, "col.reason"), 0, full ? 3.0f : 4.4f, PL_LEFT },
 	};
-	int en = x->r->cfg->lang == LANG_EN;	/* longer lines in English */
-	size_t n, k, max = full ? REC_MAX_POLICIES :
-	    S_has_checklist(x, i) ? (en ? 5 : 9) : (en ? 10 : 14);
 
-	n = recommend_customer(x->r->rec, i, pol, REC_MAX_POLICIES);
+	memcpy(cols, c, sizeof(c));
+}
+#define S_POL_FS(full) ((full) ? RP_CAPTION + 0.5f : 7.0f)
+
+static void
+S_pol_cells(const struct pol_rec *p, int full, struct buf *t,
+    const char **cells)
+{
+	buf_init(t);
+	if (full)
+		buf_printf(t, "%s\n%s", p->title, p->text);
+	else
+		buf_puts(t, p->title);
+	cells[0] = p->category_label;
+	cells[1] = t->data;
+	cells[2] = p->reason;
+}
+
+/* Height of the policies block with its first k of n rows (pack form). */
+static float
+S_pol_height(struct rp_ctx *x, const struct pol_rec *pol, size_t n, size_t k)
+{
+	struct pl_col cols[3];
+	float h;
+	size_t j;
+
+	if (n == 0)
+		return S_h3_need(x, rp_lab(x, "pdf.card.policies"));
+	S_pol_cols(x, 0, cols);
+	h = 8 + pl_heading_height(x->doc, 3, rp_lab(x, "pdf.card.policies")) +
+	    pl_table_measure(x->doc, cols, 3, S_POL_FS(0), NULL, 0) + 12;
+	for (j = 0; j < k && j < n; j++) {
+		struct buf t;
+		const char *cells[3];
+
+		S_pol_cells(&pol[j], 0, &t, cells);
+		h += pl_table_measure(x->doc, cols, 3, S_POL_FS(0), cells, 3);
+		buf_free(&t);
+	}
+	if (k < n)
+		h += S_more_h(x, "pdf.card.more-policies", k, n);
+	return h;
+}
+
+/* Policies with their reasons: the first max of n (all in a letter). */
+static void
+S_policies(struct rp_ctx *x, const struct pol_rec *pol, size_t n, int full,
+    size_t max)
+{
+	struct pl_col cols[3];
+	size_t k;
+
+	S_pol_cols(x, full, cols);
 	pl_heading(x->doc, 3, rp_lab(x, "pdf.card.policies"));
 	if (n == 0) {
 		pl_paragraph(x->doc, rp_lab(x, "word.none"), RP_SMALL, 0, 0);
 		return;
 	}
-	pl_table_begin(x->doc, cols, 3, full ? RP_CAPTION + 0.5f : 7, 1);
+	pl_table_begin(x->doc, cols, 3, S_POL_FS(full), 1);
 	for (k = 0; k < n && k < max; k++) {
 		struct buf t;
 		const char *cells[3];
 
-		buf_init(&t);
-		if (full)
-			buf_printf(&t, "%s\n%s", pol[k].title, pol[k].text);
-		else
-			buf_puts(&t, pol[k].title);
-		cells[0] = pol[k].category_label;
-		cells[1] = t.data;
-		cells[2] = pol[k].reason;
+		S_pol_cells(&pol[k], full, &t, cells);
 		pl_table_row(x->doc, cells, 3, PL_ROW_NORMAL);
 		buf_free(&t);
 	}
 	pl_table_end(x->doc);
-	if (n > max) {
-		char b1[32], b2[32];
-		char *t = rp_labf(x, "pdf.card.more-policies", "shown",
-		    rp_int(max, b1), "total", rp_int(n, b2),
-		    (const char *)NULL);
-		pl_paragraph_ex(x->doc, t, RP_CAPTION, 0, 0, RP_CAPTION * 1.4f,
-		    PL_LEFT, &pl_doc_palette(x->doc)->muted);
-		free(t);
-	}
+	if (n > max)
+		S_more(x, "pdf.card.more-policies", max, n);
+}
+
+#define S_CL_FS 7.5f
+
+static void
+S_cl_cols(struct rp_ctx *x, struct pl_col *cols)
+{
+	struct pl_col c[5] = {
+		{ "", 16, 0, PL_LEFT },
+		{ rp_lab(x, "col.category"), 0, 1.25f, PL_LEFT },
+		{ rp_lab(x, "col.item"), 0, 4.3f, PL_LEFT },
+		{ rp_lab(x, "col.owner"), 0, 1.45f, PL_LEFT },
+		{ rp_lab(x, "col.due"), 0, 0.95f, PL_LEFT },
+	};
+
+	memcpy(cols, c, sizeof(c));
 }
 
 static void
-S_checklist(struct rp_ctx *x, size_t i)
+S_cl_cells(struct rp_ctx *x, const struct pol_check_item *it, char *due,
+    const char **cells)
 {
-	struct pol_check_item it[REC_MAX_ITEMS];
-	size_t n, k;
+	cv_date_str(x->r->m->as_of + it->due_days, due);
+	cells[0] = "";
+	cells[1] = it->category_label;
+	cells[2] = it->text;
+	cells[3] = it->owner;
+	cells[4] = due;
+}
 
-	if (!S_has_checklist(x, i))
-		return;
-	n = recommend_checklist(x->r->rec, i, it, REC_MAX_ITEMS);
+/* Height of the checklist block with its first k of n items. */
+static float
+S_cl_height(struct rp_ctx *x, const struct pol_check_item *it, size_t n,
+    size_t k)
+{
+	struct pl_col cols[5];
+	const char *t = rp_lab(x, "pdf.card.checklist");
+	float h, need = S_h3_need(x, t);
+	size_t j;
+
+	if (n == 0)
+		return 0;
+	S_cl_cols(x, cols);
+	h = 8 + pl_heading_height(x->doc, 3, t) +
+	    pl_table_measure(x->doc, cols, 5, S_CL_FS, NULL, 0) + 12;
+	for (j = 0; j < k && j < n; j++) {
+		char due[16];
+		const char *cells[5];
+
+		S_cl_cells(x, &it[j], due, cells);
+		h += pl_table_measure(x->doc, cols, 5, S_CL_FS, cells, 5);
+	}
+	if (k < n)
+		h += S_more_h(x, "pdf.card.more-items", k, n);
+	return h > need ? h : need;
+}
+
+static void
+S_checklist(struct rp_ctx *x, const struct pol_check_item *it, size_t n,
+    size_t max)
+{
+	struct pl_col cols[5];
+	const struct pl_palette *pal = pl_doc_palette(x->doc);
+	float fs = S_CL_FS;
+	size_t k;
+
 	if (n == 0)
 		return;
 	pl_heading(x->doc, 3, rp_lab(x, "pdf.card.checklist"));
-	{
-		struct pl_col cols[5] = {
-			{ "", 16, 0, PL_LEFT },
-			{ rp_lab(x, "col.category"), 0, 1.25f, PL_LEFT },
-			{ rp_lab(x, "col.item"), 0, 4.3f, PL_LEFT },
-			{ rp_lab(x, "col.owner"), 0, 1.45f, PL_LEFT },
-			{ rp_lab(x, "col.due"), 0, 0.95f, PL_LEFT },
-		};
-		const struct pl_palette *pal = pl_doc_palette(x->doc);
-		float fs = 7.5f;
+	S_cl_cols(x, cols);
+	pl_table_begin(x->doc, cols, 5, fs, 0);
+	for (k = 0; k < n && k < max; k++) {
+		char due[16];
+		const char *cells[5];
+		float y0;
+		int pg;
 
-		pl_table_begin(x->doc, cols, 5, fs, 0);
-		for (k = 0; k < n; k++) {
-			char due[16];
-			const char *cells[5];
-			float y0;
-			int pg;
-
-			cv_date_str(x->r->m->as_of + it[k].due_days, due);
-			cells[0] = "";
-			cells[1] = it[k].category_label;
-			cells[2] = it[k].text;
-			cells[3] = it[k].owner;
-			cells[4] = due;
-			pg = pl_page_number(x->doc);
-			y0 = pl_y(x->doc);
-			pl_table_row(x->doc, cells, 5, PL_ROW_NORMAL);
-			if (pl_page_number(x->doc) != pg)
-				/* moved to a new page under the repeated
-				 * (one-line) header row */
-				y0 = pl_top(x->doc) - (fs * 1.32f + 7);
-			/* the tick box, drawn in the first column's first line */
-			pl_stroke_rect(x->doc, pl_left(x->doc) + 4.5f,
-			    y0 - 3.5f - fs * 1.05f, fs, fs, 0.7f, &pal->text);
-		}
-		pl_table_end(x->doc);
+		S_cl_cells(x, &it[k], due, cells);
+		pg = pl_page_number(x->doc);
+		y0 = pl_y(x->doc);
+		pl_table_row(x->doc, cells, 5, PL_ROW_NORMAL);
+		if (pl_page_number(x->doc) != pg)
+			/* moved to a new page under the repeated
+			 * (one-line) header row */
+			y0 = pl_top(x->doc) - (fs * 1.32f + 7);
+		/* the tick box, drawn in the first column's first line */
+		pl_stroke_rect(x->doc, pl_left(x->doc) + 4.5f,
+		    y0 - 3.5f - fs * 1.05f, fs, fs, 0.7f, &pal->text);
 	}
+	pl_table_end(x->doc);
+	if (n > max)
+		S_more(x, "pdf.card.more-items", max, n);
+}
+
+/*
+ * Policies and checklist.  A letter (full) lists everything and may run
+ * on; a pack scorecard keeps to its page: as many of the most urgent
+ * policies as fit beside the whole checklist (at least two), then, if the
+ * checklist still does not fit, as many of its items as fit, each capped
+ * list followed by a "+N more" note.
+ */
+static void
+S_actions(struct rp_ctx *x, size_t i, int full)
+{
+	struct pol_rec pol[REC_MAX_POLICIES];
+	struct pol_check_item it[REC_MAX_ITEMS];
+	size_t np, nc = 0, kp, kc, cap;
+	float avail;
+
+	np = recommend_customer(x->r->rec, i, pol, REC_MAX_POLICIES);
+	if (S_has_checklist(x, i))
+		nc = recommend_checklist(x->r->rec, i, it, REC_MAX_ITEMS);
+	if (full) {
+		S_policies(x, pol, np, 1, np);
+		S_checklist(x, it, nc, nc);
+		return;
+	}
+	avail = pl_remaining(x->doc) - 2;
+	/* a readable page: at most 8 policies beside a checklist, 14 alone */
+	cap = nc > 0 ? 8 : 14;
+	kp = np < cap ? np : cap;
+	kc = nc;
+	while (kp > 2 && S_pol_height(x, pol, np, kp) +
+	    S_cl_height(x, it, nc, kc) > avail)
+		kp--;
+	while (kc > 1 && S_pol_height(x, pol, np, kp) +
+	    S_cl_height(x, it, nc, kc) > avail)
+		kc--;
+	S_policies(x, pol, np, 0, kp);
+	S_checklist(x, it, nc, kc);
 }
 
 void
-rp_scorecard(struct rp_ctx *x, size_t i, int level)
+rp_scorecard(struct rp_ctx *x, size_t i, int level, int new_page)
 {
 	const struct evaluation *ev = x->ev;
 	const struct eval_customer *e = &ev->ec[i];
@@ -337,7 +489,17 @@ rp_scorecard(struct rp_ctx *x, size_t i, int level)
 	const char *vals[6], *labs[6];
 	int k;
 
-	pl_page_new(doc, PL_PORTRAIT, 1);
+	if (!new_page) {
+		/* under the section intro only if the card's fixed part and
+		 * a short policy list and checklist fit below it */
+		size_t j, ni = 0;
+		for (j = 0; j < ev->n_ind; j++)
+			ni += ev->ind[j].weight > 0;
+		if (pl_remaining(doc) < 300 + S_chart_h(ni))
+			new_page = 1;
+	}
+	if (new_page)
+		pl_page_new(doc, PL_PORTRAIT, 1);
 	snprintf(head, sizeof(head), "%s  %s", c->id, S_name(c));
 	pl_heading(doc, level, head);
 
@@ -387,6 +549,5 @@ rp_scorecard(struct rp_ctx *x, size_t i, int level)
 	}
 	pl_space(doc, 4);
 	S_charts(x, e);
-	S_policies(x, i, level == 1);
-	S_checklist(x, i);
+	S_actions(x, i, level == 1);
 }

@@ -98,9 +98,11 @@ void rp_flags_text(const struct rp_ctx *x, unsigned flags, char *buf,
 /* Fill the per-customer placeholders ({customer}, {tier}, ...). */
 void rp_customer_vars(struct rp_ctx *x, size_t i);
 
-/* Draw one scorecard on a fresh page (render_pdf_card.c); heading level
- * 2 inside the pack, 1 in a standalone letter. */
-void rp_scorecard(struct rp_ctx *x, size_t i, int level);
+/* Draw one scorecard (render_pdf_card.c) on a fresh page, or when
+ * new_page is 0 below what is on the current page (the first card under
+ * the section's heading and intro); heading level 2 inside the pack, 1 in
+ * a standalone letter.  A pack scorecard keeps to its page. */
+void rp_scorecard(struct rp_ctx *x, size_t i, int level, int new_page);
 
 /* Common type scale, points. */
 #define RP_BODY 9.5f

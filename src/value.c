@@ -282,7 +282,8 @@ S_fast_money(const char *s, size_t n, int64_t *minor)
 		i = 1;
 	}
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
-		u = u * 10 + (s[i] - '0');
+		if (nd < 15)
+			u = u * 10 + (s[i] - '0');
 	if (nd == 0 || nd > 15)
 		return 0;
 	if (i < n) {
@@ -314,7 +315,8 @@ S_fast_scaled(const char *s, size_t n, int scale, int64_t *out)
 		i = 1;
 	}
 	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
-		u = u * 10 + (s[i] - '0');
+		if (nd < 12)
+			u = u * 10 + (s[i] - '0');
 	if (nd == 0 || nd > 12 || i != n)
 		return 0;
 	for (k = 0; k < scale; k++)

@@ -14,6 +14,7 @@
 #include "labels.h"
 #include "model.h"
 #include "util.h"
+#include "value.h"
 
 static void
 test_money(void **state)
@@ -160,6 +161,39 @@ test_model(void **state)
 	model_free(&m);
 }
 
+/* Found by `make fuzz`: the fast paths must not overflow on long digit runs,
+ * and must agree with the full parsers at their boundaries. */
+static void
+test_value_fast_paths(void **state)
+{
+	int64_t v;
+	int32_t day;
+	char id[32];
+	struct model m;
+
+	(void)state;
+	assert_int_equal(val_money("66688606886088606886", 20, &v), VAL_E_RANGE);
+	assert_int_equal(val_money("123456789012345", 15, &v), 0);
+	assert_true(v == INT64_C(12345678901234500));
+	assert_int_equal(val_money("1234567890123456", 16, &v), 0);
+	assert_true(v == INT64_C(123456789012345600));
+	assert_int_equal(val_money("-0.5", 4, &v), 0);
+	assert_true(v == -50);
+	assert_int_equal(val_money("12.345", 6, &v), VAL_E_PRECISION);
+	assert_int_equal(val_scaled("66688606886088606886", 20, 6, &v),
+	    VAL_E_RANGE);
+	assert_int_equal(val_date("2024-02-30", 10, VAL_DATE_AUTO, &day),
+	    VAL_E_DATE);
+	assert_int_equal(val_date("2024-02-29", 10, VAL_DATE_AUTO, &day), 0);
+	assert_int_equal(val_id("1E5", 3, id, sizeof(id)), 0);
+	assert_int_equal(val_id("C0001", 5, id, sizeof(id)), 0);
+	assert_string_equal(id, "C0001");
+	/* sorting an empty model */
+	model_init(&m, 20000, 4);
+	model_sort(&m);
+	model_free(&m);
+}
+
 static void
 test_config(void **state)
 {
@@ -251,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_model),
+		cmocka_unit_test(test_value_fast_paths),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_labels),
 	};

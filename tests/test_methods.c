@@ -642,7 +642,7 @@ test_cmd_ahp(void **state)
 	    "--matrix", DATA "nonrecip.csv", NULL);
 	assert_int_equal(rc, 2);
 	assert_string_equal(o, "");
-	S_expect_msg(&d, 0, "custeval: " DATA "nonrecip.csv:5:8: error: "
+	S_expect_msg(&d, 0, "custeval: " DATA "nonrecip.csv:5:3: error: "
 	    "entry C4/C2 = 1/8 is not the reciprocal of C2/C4 = 6 "
 	    "(product 0.7500, allowed 0.95 to 1.05)");
 	free(o);
@@ -651,7 +651,7 @@ test_cmd_ahp(void **state)
 	diag_init(&d, LANG_ZH_CN);
 	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "ahp",
 	    "--matrix", DATA "nonrecip.csv", NULL);
-	S_expect_msg(&d, 0, "custeval: " DATA "nonrecip.csv:5:8: 错误: "
+	S_expect_msg(&d, 0, "custeval: " DATA "nonrecip.csv:5:3: 错误: "
 	    "C4/C2 = 1/8 与 C2/C4 = 6 不互为倒数（乘积为 0.7500，允许范围 "
 	    "0.95 至 1.05）");
 	free(o);
@@ -693,7 +693,7 @@ test_cmd_weights_data(void **state)
 	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "critic",
 	    "--data", DATA "bad_number.csv", NULL);
 	assert_int_equal(rc, 2);
-	S_expect_msg(&d, 0, "custeval: " DATA "bad_number.csv:6:7: error: "
+	S_expect_msg(&d, 0, "custeval: " DATA "bad_number.csv:6:3: error: "
 	    "'abc' in column 'margin' is not a number");
 	free(o);
 	diag_free(&d);
@@ -702,7 +702,7 @@ test_cmd_weights_data(void **state)
 	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "entropy",
 	    "--data", DATA "bad_quote.csv", NULL);
 	assert_int_equal(rc, 2);
-	S_expect_msg(&d, 0, "custeval: " DATA "bad_quote.csv:2:7: 錯誤: "
+	S_expect_msg(&d, 0, "custeval: " DATA "bad_quote.csv:2:3: 錯誤: "
 	    "CSV 語法錯誤（引號未閉合或欄位中有多餘的引號）");
 	free(o);
 	diag_free(&d);
@@ -816,6 +816,130 @@ test_cmd_usage(void **state)
 	diag_free(&d);
 }
 
+static int
+S_starts(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* COLUMN is the 1-based field number, whatever the width of the text
+ * before it (README: FILE:LINE:COLUMN). */
+static void
+test_cmd_column_is_field(void **state)
+{
+	struct diag d;
+	char *o;
+	int rc;
+
+	(void)state;
+	diag_init(&d, LANG_EN);
+	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "entropy",
+	    "--data", DATA "bad_number_cn.csv", NULL);
+	assert_int_equal(rc, 2);
+	assert_int_equal(d.n_msgs, 2);
+	S_expect_msg(&d, 0, "custeval: " DATA "bad_number_cn.csv:3:3: error: "
+	    "'0,2' in column '毛利率' is not a number");
+	S_expect_msg(&d, 1, "custeval: " DATA "bad_number_cn.csv:4:4: error: "
+	    "'六十' in column '回款天数' is not a number");
+	free(o);
+	diag_free(&d);
+}
+
+/* --lang is accepted (main sets the message language from it; the
+ * --lang=X form is applied by the calculator) and the printed words
+ * follow the message language. */
+static void
+test_cmd_lang(void **state)
+{
+	struct diag d;
+	char *o;
+	int rc;
+
+	(void)state;
+	diag_init(&d, LANG_ZH_CN);
+	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "ahp",
+	    "--matrix", DATA "consistent3.csv", "--lang", "zh-CN", NULL);
+	assert_int_equal(rc, 0);
+	assert_string_equal(o,
+	    "销售额      0.571429\n"
+	    "毛利率      0.285714\n"
+	    "回款        0.142857\n"
+	    "lambda_max  3.000000\n"
+	    "CI          0.000000\n"
+	    "RI          0.580000\n"
+	    "CR          0.000000\n"
+	    "通过一致性检验（CR < 0.10）\n");
+	assert_int_equal(d.n_msgs, 0);
+	free(o);
+	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "ahp",
+	    "--matrix", DATA "saaty_upper.csv", "--format", "csv", NULL);
+	assert_int_equal(rc, 2);
+	assert_string_equal(o,
+	    "指标,权重,lambda_max,CI,RI,CR,一致性\n"
+	    "C1,0.618669,4.390730,0.130243,0.900000,0.144715,否\n"
+	    "C2,0.235323,4.390730,0.130243,0.900000,0.144715,否\n"
+	    "C3,0.100934,4.390730,0.130243,0.900000,0.144715,否\n"
+	    "C4,0.045074,4.390730,0.130243,0.900000,0.144715,否\n");
+	S_expect_msg(&d, 0, "custeval: " DATA "saaty_upper.csv: 错误: "
+	    "判断矩阵一致性检验未通过：CR = 0.144715，未低于 0.10，请修改判断值");
+	free(o);
+	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "ahp",
+	    "--matrix", DATA "saaty_upper.csv", NULL);
+	assert_non_null(strstr(o, "\n未通过一致性检验（CR >= 0.10）\n"));
+	free(o);
+	diag_free(&d);
+
+	/* --lang=zh-TW switches the language by itself. */
+	diag_init(&d, LANG_EN);
+	o = S_run(cmd_weights, &d, &rc, "weights", "--lang=zh-TW", "--method",
+	    "critic", "--data", DATA "customers.csv", "--directions", "+,+,-",
+	    "--format", "csv", NULL);
+	assert_int_equal(rc, 0);
+	assert_int_equal(d.lang, LANG_ZH_TW);
+	assert_string_equal(o,
+	    "指標,權重\n"
+	    "revenue,0.458245\n"
+	    "margin,0.297851\n"
+	    "days_to_pay,0.243904\n");
+	free(o);
+	o = S_run(cmd_weights, &d, &rc, "weights", "--method", "ahp",
+	    "--matrix", DATA "consistent3.csv", NULL);
+	assert_non_null(strstr(o, "\n通過一致性檢驗（CR < 0.10）\n"));
+	free(o);
+	diag_free(&d);
+
+	diag_init(&d, LANG_ZH_CN);
+	o = S_run(cmd_rank, &d, &rc, "rank", "--method", "topsis", "--data",
+	    DATA "fighter.csv", "--weights", "2,1,1,1,2,3", "--directions",
+	    "+,+,+,-,+,+", "--normalize", "minmax", "--format", "csv",
+	    "--lang", "zh-CN", NULL);
+	assert_int_equal(rc, 0);
+	assert_true(S_starts(o, "名称,贴近度,排名\nA1,0.612748,1\n"));
+	free(o);
+	o = S_run(cmd_rank, &d, &rc, "rank", "--method", "sum", "--data",
+	    DATA "customers.csv", "--weights", "1,1,1", "--format", "csv",
+	    NULL);
+	assert_int_equal(rc, 0);
+	assert_true(S_starts(o, "名称,得分,排名\n"));
+	free(o);
+	o = S_run(cmd_rank, &d, &rc, "rank", "--lang", "fr", NULL);
+	assert_int_equal(rc, 1);
+	S_expect_msg(&d, 0, "custeval: 错误: rank：选项 --lang 的取值“fr”无效");
+	free(o);
+	o = S_run(cmd_rank, &d, &rc, "rank", "--lang", NULL);
+	assert_int_equal(rc, 1);
+	free(o);
+	diag_free(&d);
+
+	diag_init(&d, LANG_EN);
+	o = S_run(cmd_rank, &d, &rc, "rank", "--method", "topsis", "--data",
+	    DATA "fighter.csv", "--weights", "2,1,1,1,2,3", "--format", "csv",
+	    "--lang", "en", NULL);
+	assert_true(S_starts(o, "name,closeness,rank\n"));
+	free(o);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -841,6 +965,8 @@ main(void)
 		cmocka_unit_test(test_cmd_weights_data),
 		cmocka_unit_test(test_cmd_rank),
 		cmocka_unit_test(test_cmd_usage),
+		cmocka_unit_test(test_cmd_column_is_field),
+		cmocka_unit_test(test_cmd_lang),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
