@@ -82,7 +82,10 @@ struct quad_info {
 	int64_t revenue;
 };
 
+struct labels;
+
 struct evaluation {
+	const struct labels *labels;	/* names in messages; may be NULL */
 	const struct model *m;
 	const struct config *cfg;
 	struct eval_customer *ec;	/* n entries, in customer-id order */
@@ -128,7 +131,7 @@ const struct ind_info *indicator_defs(size_t *n);
  * messages in d (e.g. an inconsistent AHP matrix).
  */
 int evaluate(struct evaluation *ev, const struct model *m,
-    const struct config *cfg, struct diag *d);
+    const struct config *cfg, const struct labels *labels, struct diag *d);
 void evaluation_free(struct evaluation *ev);
 
 #endif

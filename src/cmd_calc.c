@@ -645,8 +645,7 @@ S_method_error(int mrc, const struct S_data *dt, const double *w,
 	if (mrc == MT_EDEGENERATE)
 		diag_add(d, D_CALC_DEGENERATE, dt->t.file, 0, 0);
 	else
-		diag_add(d, D_METHOD_INVALID, dt->t.file, 0, 0,
-		    "invalid input to the weighting method");
+		diag_add(d, D_CALC_WEIGHTING_FAILED, dt->t.file, 0, 0);
 	return CV_EXIT_DATA;
 }
 
@@ -859,8 +858,7 @@ S_weights_ahp(const struct S_opts *o, FILE *out, struct diag *d)
 		diag_add(d, D_CALC_NOT_CONVERGED, o->matrix, 0, 0);
 		rc = CV_EXIT_DATA;
 	} else if (mrc != MT_OK) {
-		diag_add(d, D_METHOD_INVALID, o->matrix, 0, 0,
-		    "invalid comparison matrix");
+		diag_add(d, D_CALC_MATRIX_INVALID, o->matrix, 0, 0);
 		rc = CV_EXIT_DATA;
 	}
 	if (rc != 0) {
@@ -1157,8 +1155,7 @@ cmd_rank(int argc, char **argv, FILE *out, struct diag *d)
 	if ((topsis ? mt_topsis(dt.x, dt.rows, dt.cols, w, dirs, norm, v) :
 	    mt_weighted_sum(dt.x, dt.rows, dt.cols, w, dirs, norm, v)) !=
 	    MT_OK) {
-		diag_add(d, D_METHOD_INVALID, o.data, 0, 0,
-		    "invalid input to the ranking method");
+		diag_add(d, D_CALC_RANKING_FAILED, o.data, 0, 0);
 		rc = CV_EXIT_DATA;
 		goto done;
 	}

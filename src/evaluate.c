@@ -6,8 +6,13 @@
 #include <string.h>
 
 #include "evaluate.h"
+#include "labels.h"
 #include "methods.h"
 #include "util.h"
+
+#ifndef CV_DATADIR
+#define CV_DATADIR "templates"
+#endif
 
 const char *const quadrant_keys[4] = {
 	"large-loyal", "large-disloyal", "small-loyal", "small-disloyal"
@@ -147,37 +152,40 @@ S_check_config(const struct config *cfg, struct diag *d)
 	const char *src = cfg->source;
 
 	if (!S_one_of(cfg->normalization, norms)) {
-		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "normalization",
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "method",
+		    "normalization",
 		    cfg->normalization ? cfg->normalization : "",
 		    "minmax, zscore, percentile, band");
 		return -1;
 	}
 	if (!S_one_of(cfg->weighting, weights)) {
-		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "weighting",
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "method",
+		    "weighting",
 		    cfg->weighting ? cfg->weighting : "",
 		    "manual, entropy, critic, ahp, combined");
 		return -1;
 	}
 	if (!S_one_of(cfg->scoring, scorings)) {
-		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "scoring",
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "method",
+		    "scoring",
 		    cfg->scoring ? cfg->scoring : "", "sum, topsis");
 		return -1;
 	}
 	if (!S_one_of(cfg->tier_scheme, schemes)) {
-		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "tier scheme",
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "tiers", "scheme",
 		    cfg->tier_scheme ? cfg->tier_scheme : "",
 		    "share, cutoff, pareto");
 		return -1;
 	}
 	if (!S_one_of(cfg->quad_split, splits)) {
-		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "quadrant split",
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "quadrant", "split",
 		    cfg->quad_split ? cfg->quad_split : "",
 		    "median, mean, fixed");
 		return -1;
 	}
 	if (strcmp(cfg->weighting, "ahp") == 0 &&
 	    !S_one_of(cfg->ri_table, ris)) {
-		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "ri-table",
+		diag_add(d, D_METHOD_OPTION, src, 0L, 0L, "method", "ri-table",
 		    cfg->ri_table ? cfg->ri_table : "", "saaty, cn");
 		return -1;
 	}
@@ -194,7 +202,8 @@ S_check_config(const struct config *cfg, struct diag *d)
 		return -1;
 	}
 	if (cfg->n_tiers < 1 || cfg->n_tiers > CFG_MAX_TIERS) {
-		diag_add(d, D_CONFIG_VALUE, src, 0L, 0L, "no tiers", "tiers");
+		diag_add(d, D_TIERS_COUNT, src, 0L, 0L, CFG_MAX_TIERS,
+		    cfg->n_tiers);
 		return -1;
 	}
 	return 0;
@@ -224,11 +233,63 @@ S_manual_weights(struct evaluation *ev, const struct config *cfg)
 	}
 }
 
+/* The user-facing name of an indicator ("ind." labels), or its key. */
+static const char *
+S_ind_name(const struct evaluation *ev, const char *key)
+{
+	return ev->labels != NULL ? label2(ev->labels, "ind.", key) : key;
+}
+
+/*
+ * Why no customer has a value for indicator i: the input it is built from
+ * was not given, or the data given cannot produce it (too little history,
+ * no cost, no snapshot on or before the evaluation date...).
+ */
+static enum diag_id
+S_excluded_why(const struct evaluation *ev, size_t i)
+{
+	const struct config *cfg = ev->cfg;
+	const char *key = ev->ind[i].key, *needs = ev->ind[i].needs;
+	size_t k;
+	int snap = 0;
+
+	if (strcmp(needs, "payments") == 0 &&
+	    cfg->in[IN_PAYMENTS].n_paths == 0)
+		return D_IND_NO_PAYMENTS;
+	if (strcmp(needs, "credit") == 0 && cfg->in[IN_CREDIT].n_paths == 0)
+		return D_IND_NO_CREDIT;
+	if (strcmp(needs, "assessments") == 0 &&
+	    cfg->in[IN_ASSESSMENTS].n_paths == 0)
+		return D_IND_NO_ASSESSMENTS;
+	if (strcmp(key, "cagr") == 0)
+		return D_IND_SHORT_CAGR;
+	if (strcmp(key, "yoy") == 0)
+		return D_IND_SHORT_YOY;
+	if (strcmp(key, "trend") == 0)
+		return D_IND_SHORT_TREND;
+	if (strcmp(key, "margin") == 0 || strcmp(key, "gross-profit") == 0)
+		return D_IND_NO_COST;
+	if (strcmp(key, "days-to-pay") == 0 || strcmp(key, "on-time") == 0)
+		return D_IND_NO_PAYMENT_OUTCOME;
+	if (strcmp(needs, "credit") == 0) {
+		for (k = 0; k < ev->n && !snap; k++)
+			snap = ev->ec[k].c->credit.present;
+		if (!snap)
+			return D_IND_NO_CREDIT_SNAPSHOT;
+		if (strcmp(key, "credit-use") == 0)
+			return D_IND_NO_CREDIT_LIMIT;
+	}
+	if (strcmp(needs, "assessments") == 0 &&
+	    strcmp(key, "violations") != 0)
+		return D_IND_NO_DIMENSIONS;
+	return D_IND_EXCLUDED;
+}
+
 /*
  * Columns that take part in the score: enabled, configured weight > 0
  * and data for at least one customer.  An indicator with a weight but no
- * data is left out with a note: never filled with zero.  (AHP takes its
- * columns from the matrix instead.)
+ * data is left out with a note that says why: never filled with zero.
+ * (AHP takes its columns from the matrix instead.)
  */
 static size_t
 S_columns(struct evaluation *ev, int *cols, struct diag *d)
@@ -239,8 +300,9 @@ S_columns(struct evaluation *ev, int *cols, struct diag *d)
 		if (ev->ind[i].weight_cfg <= 0)
 			continue;
 		if (ev->ind[i].excluded) {
-			diag_add(d, D_IND_EXCLUDED, ev->cfg->source, 0L, 0L,
-			    ev->ind[i].key, ev->ind[i].needs);
+			diag_add(d, S_excluded_why(ev, i), ev->cfg->source,
+			    0L, 0L, S_ind_name(ev, ev->ind[i].key),
+			    ev->ind[i].key);
 			continue;
 		}
 		cols[n++] = (int)i;
@@ -473,8 +535,7 @@ S_ahp_weights(struct evaluation *ev, const struct config *cfg, int *cols,
 	int st;
 
 	if (cfg->ahp_matrix == NULL || cfg->ahp_matrix[0] == '\0') {
-		diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L,
-		    "weighting=\"ahp\" needs ahp-matrix=\"FILE.csv\"");
+		diag_add(d, D_AHP_MATRIX_MISSING, cfg->source, 0L, 0L);
 		return -1;
 	}
 	if (S_ahp_read(cfg->ahp_matrix, idx, &n, a, d) != 0)
@@ -485,8 +546,7 @@ S_ahp_weights(struct evaluation *ev, const struct config *cfg, int *cols,
 	    MT_RI_SAATY, &res);
 	if (st != MT_OK) {
 		diag_add(d, st == MT_ENOCONV ? D_CALC_NOT_CONVERGED :
-		    D_METHOD_INVALID, cfg->ahp_matrix, 0L, 0L,
-		    "AHP matrix is not a positive reciprocal matrix");
+		    D_AHP_NOT_RECIPROCAL, cfg->ahp_matrix, 0L, 0L);
 		return -1;
 	}
 	ev->ahp_lambda = res.lambda_max;
@@ -576,7 +636,8 @@ S_objective(struct evaluation *ev, const char *how, int *cols, size_t *ncols,
 		if (bad == nc)
 			break;
 		diag_add(d, D_WEIGHTS_COLUMN_DROPPED, ev->cfg->source, 0L, 0L,
-		    ev->ind[cols[bad]].key, how);
+		    S_ind_name(ev, ev->ind[cols[bad]].key),
+		    ev->ind[cols[bad]].key, ev->cfg->weighting);
 		for (j = bad; j + 1 < nc; j++) {
 			cols[j] = cols[j + 1];
 			subj[j] = subj[j + 1];
@@ -624,8 +685,9 @@ S_weights(struct evaluation *ev, const struct config *cfg, int *cols,
 	if (rc != MT_OK) {
 		/* Fewer than two customers, or nothing varies: objective
 		 * weights are undefined.  Fall back to the manual ones. */
-		diag_add(d, D_WEIGHTS_FALLBACK, cfg->source, 0L, 0L, objm,
-		    S_mt_error(rc));
+		diag_add(d, rc == MT_ENODATA ? D_WEIGHTS_FALLBACK_FEW :
+		    rc == MT_EDEGENERATE ? D_WEIGHTS_FALLBACK_CONSTANT :
+		    D_WEIGHTS_FALLBACK, cfg->source, 0L, 0L, how);
 		if (nc == 0) {
 			diag_add(d, D_NO_SCORE_COLUMNS, cfg->source, 0L, 0L);
 			return -1;
@@ -646,9 +708,10 @@ S_weights(struct evaluation *ev, const struct config *cfg, int *cols,
 		for (i = 0; i < nc; i++)
 			subj[i] /= sum;
 		if (mt_combine(subj, obj, nc, cfg->combine_alpha, w) != MT_OK) {
-			diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L,
-			    "combined weights are undefined (combine-alpha "
-			    "must lie in 0..1)");
+			char ab[32];
+
+			snprintf(ab, sizeof(ab), "%g", cfg->combine_alpha);
+			diag_add(d, D_COMBINE_ALPHA, cfg->source, 0L, 0L, ab);
 			return -1;
 		}
 		snprintf(ev->weighting_note, sizeof(ev->weighting_note),
@@ -1272,8 +1335,7 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 	for (i = 0; i < nc; i++)
 		ev->ind[cols[i]].weight = w[i];
 	if (S_score(ev, cfg, cols, nc, w) != 0) {
-		diag_add(d, D_METHOD_INVALID, cfg->source, 0L, 0L,
-		    "TOPSIS failed on this data");
+		diag_add(d, D_TOPSIS_FAILED, cfg->source, 0L, 0L);
 		return -1;
 	}
 	for (i = 0; i < ev->n; i++)
@@ -1292,9 +1354,10 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 
 int
 evaluate(struct evaluation *ev, const struct model *m,
-    const struct config *cfg, struct diag *d)
+    const struct config *cfg, const struct labels *labels, struct diag *d)
 {
 	memset(ev, 0, sizeof(*ev));
+	ev->labels = labels;
 	if (S_evaluate(ev, m, cfg, d) != 0) {
 		evaluation_free(ev);
 		return -1;

@@ -817,14 +817,14 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 		ok = 1;
 		goto done;
 	}
-	if (evaluate(&ev, &m, &cfg, d) != 0)
+	lab_path = S_path(S_datadir(), "labels.xml");
+	if ((labels = labels_load(lab_path, cfg.lang, d)) == NULL)
+		goto done;
+	if (evaluate(&ev, &m, &cfg, labels, d) != 0)
 		goto done;
 	have_eval = 1;
 	S_lap(o, "evaluate");
 
-	lab_path = S_path(S_datadir(), "labels.xml");
-	if ((labels = labels_load(lab_path, cfg.lang, d)) == NULL)
-		goto done;
 	pol_path = S_template(cfg.policies[0] ? cfg.policies :
 	    "policies-{lang}.xml", cfg.lang);
 	tpl_path = S_template(cfg.report_template[0] ? cfg.report_template :

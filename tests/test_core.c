@@ -185,7 +185,8 @@ test_value_fast_paths(void **state)
 	assert_int_equal(val_date("2024-02-30", 10, VAL_DATE_AUTO, &day),
 	    VAL_E_DATE);
 	assert_int_equal(val_date("2024-02-29", 10, VAL_DATE_AUTO, &day), 0);
-	assert_int_equal(val_id("1E5", 3, id, sizeof(id)), 0);
+	assert_int_equal(val_id("1E5", 3, id, sizeof(id)), VAL_E_EXPONENT);
+	assert_int_equal(val_id("E1005", 5, id, sizeof(id)), 0);
 	assert_int_equal(val_id("C0001", 5, id, sizeof(id)), 0);
 	assert_string_equal(id, "C0001");
 	/* sorting an empty model */

@@ -16,6 +16,25 @@
 #include "ingest.h"
 #include "model.h"
 #include "util.h"
+#include "labels.h"
+
+/* The report's labels, one set per language, loaded once for the test run
+ * (notes name indicators by their label). */
+static const struct labels *
+S_labels(enum diag_lang lang)
+{
+	static struct labels *l[3];
+	static int tried[3];
+	struct diag scratch;
+
+	if (!tried[lang]) {
+		tried[lang] = 1;
+		diag_init(&scratch, lang);
+		l[lang] = labels_load("templates/labels.xml", lang, &scratch);
+		diag_free(&scratch);
+	}
+	return l[lang];
+}
 
 #define DATA "tests/evaluate/"
 #define XSD "templates/config.xsd"
@@ -188,7 +207,7 @@ S_run_pop(struct evaluation *ev, struct model *m, struct config *cfg,
 		order[i] = i;
 	model_init(m, S_day(2026, 10, 31), 4);
 	S_population(m, order, 30);
-	return evaluate(ev, m, cfg, d);
+	return evaluate(ev, m, cfg, S_labels(d->lang), d);
 }
 
 /* ---- properties -------------------------------------------------------- */
@@ -241,8 +260,8 @@ test_rank_independent_of_order(void **state)
 	model_init(&m2, cfg.as_of, 4);
 	S_population(&m1, fwd, 30);
 	S_population(&m2, perm, 30);
-	assert_int_equal(evaluate(&e1, &m1, &cfg, &d), 0);
-	assert_int_equal(evaluate(&e2, &m2, &cfg, &d), 0);
+	assert_int_equal(evaluate(&e1, &m1, &cfg, S_labels(d.lang), &d), 0);
+	assert_int_equal(evaluate(&e2, &m2, &cfg, S_labels(d.lang), &d), 0);
 	for (i = 0; i < 30; i++) {
 		const struct eval_customer *a = &e1.ec[i];
 		const struct eval_customer *b = S_find(&e2, a->c->id);
@@ -281,7 +300,7 @@ test_tier_shares(void **state)
 		S_config(&cfg, S_day(2026, 10, 31));
 		model_init(&m, cfg.as_of, 4);
 		S_population(&m, order, n);
-		assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+		assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 		for (t = 0; t < ev.n_tiers; t++) {
 			double want = cfg.tiers[t].share * n;
 			assert_true(fabs((double)ev.tiers[t].count - want) < 1.0);
@@ -371,7 +390,7 @@ test_no_data_excluded_not_zeroed(void **state)
 		for (i = 0; i < 4; i++)
 			m.cust[k]->year_cost_revenue[i] =
 			    m.cust[k]->year_cost[i] = 0;
-	assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 	for (k = 0; k < sizeof(absent) / sizeof(absent[0]); k++) {
 		const struct ind_info *in = &ev.ind[indicator_index(absent[k])];
 		assert_true(in->excluded);
@@ -382,7 +401,17 @@ test_no_data_excluded_not_zeroed(void **state)
 			assert_true(isnan(ev.ec[j].norm[indicator_index(absent[k])]));
 		}
 	}
-	assert_true(S_diag_has(&d, "indicator 'on-time' is left out"));
+	/* The note names the indicator and the real cause. */
+	assert_true(S_diag_has(&d, "indicator 'Share paid on time' (on-time) "
+	    "is left out of the score: it needs payment records and no "
+	    "payments file was given (--payments)"));
+	assert_true(S_diag_has(&d, "indicator 'Gross margin' (margin) is left "
+	    "out of the score: no sales line in the value cycle has a cost"));
+	assert_true(S_diag_has(&d, "(overdue-ratio) is left out of the score: "
+	    "it needs credit snapshots and no credit file was given"));
+	assert_true(S_diag_has(&d, "(capability) is left out of the score: "
+	    "it needs dealer assessments"));
+	assert_false(S_diag_has(&d, "(revenue) is left out"));
 	assert_true(fabs(S_weight_sum(&ev) - 1) < 1e-9);
 	/* The weights of the indicators with data keep their configured
 	 * proportions. */
@@ -443,7 +472,8 @@ test_unknown_method_rejected(void **state)
 	S_set(&cfg.quad_x, "volume");
 	S_set(&cfg.normalization, "log");
 	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), -1);
-	assert_true(S_diag_has(&d, "unknown normalization 'log'"));
+	assert_true(S_diag_has(&d, "<method normalization=\"log\">: unknown "
+	    "value (use one of: minmax, zscore, percentile, band)"));
 	model_free(&m);
 	config_free(&cfg);
 	diag_free(&d);
@@ -537,7 +567,7 @@ test_ahp_weights(void **state)
 	model_free(&m);
 	S_set(&cfg.ri_table, "gauss");
 	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), -1);
-	assert_true(S_diag_has(&d, "unknown ri-table 'gauss'"));
+	assert_true(S_diag_has(&d, "<method ri-table=\"gauss\">: unknown value"));
 	model_free(&m);
 	config_free(&cfg);
 	diag_free(&d);
@@ -573,6 +603,105 @@ test_ahp_inconsistent_stops(void **state)
 	diag_free(&d);
 }
 
+/*
+ * Sales were given, but too recently for the growth indicators: the note
+ * says so (not "it needs sales"), in the message language, with the
+ * indicator's name from templates/labels.xml.
+ */
+static void
+test_excluded_cause(void **state)
+{
+	struct config cfg;
+	struct model m;
+	struct evaluation ev;
+	struct diag d;
+	int k, i;
+
+	(void)state;
+	diag_init(&d, LANG_EN);
+	S_config(&cfg, S_day(2026, 10, 31));
+	config_set_input(&cfg, IN_CREDIT, "memory");
+	model_init(&m, cfg.as_of, 4);
+	for (k = 0; k < 8; k++) {
+		int64_t rev[48] = { 0 };
+		char id[16];
+		snprintf(id, sizeof(id), "N%02d", k);
+		for (i = 44; i < 48; i++)	/* the last four months only */
+			rev[i] = 100000 * (k + 1) + 1000 * i;
+		S_customer(&m, id, rev, 48, 0.1 + 0.01 * k, S_day(2026, 7, 1));
+	}
+	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
+	assert_true(ev.ind[indicator_index("cagr")].excluded);
+	assert_true(ev.ind[indicator_index("yoy")].excluded);
+	assert_true(ev.ind[indicator_index("trend")].excluded);
+	assert_true(S_diag_has(&d, "indicator 'Growth across the cycle (CAGR)' "
+	    "(cagr) is left out of the score: no customer has enough sales "
+	    "history; it needs sales in at least two cycle years"));
+	assert_true(S_diag_has(&d, "(yoy) is left out of the score: no "
+	    "customer has enough sales history; it needs sales in both of the "
+	    "last two cycle years"));
+	assert_true(S_diag_has(&d, "(trend) is left out of the score: no "
+	    "customer has enough sales history; the trend needs at least 6 "
+	    "months"));
+	/* A credit file was given but holds no snapshot for anyone. */
+	assert_true(S_diag_has(&d, "indicator 'Overdue ratio' (overdue-ratio) "
+	    "is left out of the score: no customer has a credit snapshot dated "
+	    "on or before the evaluation date"));
+	assert_false(S_diag_has(&d, "(it needs sales)"));
+	evaluation_free(&ev);
+	diag_free(&d);
+
+	/* The same in simplified Chinese. */
+	diag_init(&d, LANG_ZH_CN);
+	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
+	assert_true(S_diag_has(&d, "指标“周期复合增长率”（cagr）不参与评分：没有"
+	    "任何客户有足够长的销售历史"));
+	assert_true(S_diag_has(&d, "指标“逾期比例”（overdue-ratio）不参与评分："
+	    "没有任何客户有评估日期当天或之前的信用快照"));
+	evaluation_free(&ev);
+	diag_free(&d);
+	model_free(&m);
+	config_free(&cfg);
+}
+
+/* Method errors have their own catalogue texts, in every language. */
+static void
+test_method_messages(void **state)
+{
+	struct config cfg;
+	struct model m;
+	struct evaluation ev;
+	struct diag d;
+
+	(void)state;
+	diag_init(&d, LANG_EN);
+	S_config(&cfg, S_day(2026, 10, 31));
+	S_set(&cfg.weighting, "ahp");
+	free(cfg.ahp_matrix);
+	cfg.ahp_matrix = NULL;
+	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), -1);
+	assert_true(S_diag_has(&d, "weighting=\"ahp\" needs a comparison "
+	    "matrix: add ahp-matrix=\"FILE.csv\" to <method>"));
+	model_free(&m);
+	diag_free(&d);
+
+	diag_init(&d, LANG_ZH_TW);
+	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), -1);
+	assert_true(S_diag_has(&d, "需要判斷矩陣"));
+	model_free(&m);
+	diag_free(&d);
+
+	diag_init(&d, LANG_ZH_CN);
+	S_set(&cfg.weighting, "manual");
+	S_set(&cfg.tier_scheme, "quartile");
+	assert_int_equal(S_run_pop(&ev, &m, &cfg, &d), -1);
+	assert_true(S_diag_has(&d, "<tiers scheme=\"quartile\">：取值无效（可用："
+	    "share, cutoff, pareto）"));
+	model_free(&m);
+	config_free(&cfg);
+	diag_free(&d);
+}
+
 /* ---- cycle and indicators ------------------------------------------------ */
 
 static void
@@ -600,7 +729,7 @@ test_young_customer_and_granularity(void **state)
 	S_customer(&m, "Y", young, 48, 0.2, S_day(2025, 9, 1));
 	S_customer(&m, "G", grow, 48, 0.2, S_day(2010, 1, 1));
 	S_customer(&m, "O", old, 48, 0.2, S_day(2010, 1, 1));
-	assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 	e = S_find(&ev, "Y");
 	assert_int_equal(e->years, 2);
 	assert_int_equal(e->months, 14);
@@ -627,7 +756,7 @@ test_young_customer_and_granularity(void **state)
 	evaluation_free(&ev);
 
 	S_set(&cfg.granularity, "quarter");
-	assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 	tq = S_raw(S_find(&ev, "G"), "trend");
 	/* A linear monthly series has the same relative yearly slope by
 	 * quarter, up to the quarter's centring. */
@@ -665,11 +794,11 @@ test_edge_zero_and_one_customer(void **state)
 		if (k >= 4)
 			S_set(&cfg.scoring, "topsis");
 		model_init(&m, cfg.as_of, 4);
-		assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+		assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 		assert_int_equal(ev.n, 0);
 		evaluation_free(&ev);
 		S_customer(&m, "ONE", rev, 48, 0.2, S_day(2020, 1, 1));
-		assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+		assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 		assert_int_equal(ev.n, 1);
 		assert_int_equal(ev.ec[0].rank, 1);
 		assert_true(fabs(S_weight_sum(&ev) - 1) < 1e-9);
@@ -705,7 +834,7 @@ test_edge_identical_customers(void **state)
 			snprintf(id, sizeof(id), "S%zu", i);
 			S_customer(&m, id, rev, 48, 0.2, S_day(2020, 1, 1));
 		}
-		assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+		assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 		S_no_nan(&ev);
 		/* Same score for all; ranks by the stated tie rule (id). */
 		for (i = 0; i < 5; i++) {
@@ -754,7 +883,7 @@ test_edge_before_window_and_returns_only(void **state)
 	/* In the master only, set up after the evaluation date. */
 	c = model_get(&m, "F", &created);
 	c->since = S_day(2027, 1, 1);
-	assert_int_equal(evaluate(&ev, &m, &cfg, &d), 0);
+	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 	S_no_nan(&ev);
 
 	e = S_find(&ev, "P");
@@ -814,7 +943,7 @@ S_sample_setup(void **state)
 	io.cfg = &S_scfg;
 	io.max_messages = 10;
 	if (ingest_all(&S_sm, &io, &d) != 0 ||
-	    evaluate(&S_sev, &S_sm, &S_scfg, &d) != 0) {
+	    evaluate(&S_sev, &S_sm, &S_scfg, S_labels(d.lang), &d) != 0) {
 		diag_free(&d);
 		return -1;
 	}
@@ -925,6 +1054,8 @@ main(void)
 #endif
 		cmocka_unit_test(test_ahp_weights),
 		cmocka_unit_test(test_ahp_inconsistent_stops),
+		cmocka_unit_test(test_excluded_cause),
+		cmocka_unit_test(test_method_messages),
 		cmocka_unit_test(test_young_customer_and_granularity),
 		cmocka_unit_test(test_edge_zero_and_one_customer),
 		cmocka_unit_test(test_edge_identical_customers),

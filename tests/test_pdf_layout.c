@@ -827,11 +827,55 @@ test_errors(void **state)
 	pl_doc_free(doc);
 }
 
+/* Header words are not split when other columns can give up room. */
+static void
+test_table_header_widths(void **state)
+{
+	char err[256] = "";
+	struct pl_doc *doc;
+	const char *font;
+	int idx;
+	/* weights that would leave "Customers" and "销售额占比" too narrow */
+	struct pl_col cols[8] = {
+		{ "Tier", 0, 1.6f, PL_LEFT },
+		{ "Customers", 0, 0.5f, PL_RIGHT },
+		{ "Share", 0, 0.5f, PL_RIGHT },
+		{ "Score range", 0, 1.2f, PL_RIGHT },
+		{ "Revenue", 0, 1.6f, PL_RIGHT },
+		{ "销售额占比", 0, 0.45f, PL_RIGHT },
+		{ "Gross profit", 0, 1.5f, PL_RIGHT },
+		{ "Extraordinarily", 0, 0.2f, PL_RIGHT },
+	};
+	float one, h;
+	const char *cells[1] = { "x" };
+
+	(void)state;
+	font = S_font(&idx);
+	assert_non_null(font);
+	doc = pl_doc_new(font, idx, err, sizeof(err));
+	assert_non_null(doc);
+	pl_page_new(doc, PL_PORTRAIT, 1);
+	one = pl_table_measure(doc, cols, 1, 8.5f, cells, 1);
+	/* every title on one line: nothing split, nothing wrapped */
+	h = pl_table_measure(doc, cols, 8, 8.5f, NULL, 0);
+	assert_true(fabsf(h - one) < 0.01f);
+	pl_table_begin(doc, cols, 8, 8.5f, 1);
+	assert_true(fabsf(pl_table_row_height(doc, cells, 1) - one) < 0.01f);
+	pl_table_end(doc);
+	/* headings measure as drawn */
+	assert_true(pl_heading_height(doc, 3, "Short") > 10);
+	assert_true(pl_heading_height(doc, 1, "Short") >
+	    pl_heading_height(doc, 2, "Short"));
+	assert_int_equal(pl_doc_replaced(doc), 0);
+	pl_doc_free(doc);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cjk_breaks),
+		cmocka_unit_test(test_table_header_widths),
 		cmocka_unit_test(test_closing_punct),
 		cmocka_unit_test(test_opening_punct),
 		cmocka_unit_test(test_latin_spaces),

@@ -93,6 +93,34 @@ check "document keywords" sh -c "pdfinfo '$T/en/report.pdf' | grep -q '^Keywords
 check "page X of Y footer" has "$T/zh-CN/report.pdf" "第 3 页 / 共"
 check "page X of Y footer (en)" has "$T/en/report.pdf" "Page 3 of"
 
+# table headers: a word is never split when the table has room ("Customers",
+# not "Customer" / "s"; "销售额占比", not "销售额占" / "比")
+check "en: 'Customers' header unbroken" sh -c "pdftotext '$T/en/report.pdf' - 2>/dev/null | grep -qx 'Customers'"
+check "en: no header split to a lone 's'" sh -c "! pdftotext '$T/en/report.pdf' - 2>/dev/null | grep -qx 's'"
+check "zh-CN: '销售额占比' header unbroken" sh -c "pdftotext '$T/zh-CN/report.pdf' - 2>/dev/null | grep -qx '销售额占比'"
+check "zh-CN: no header split to a lone '比'" sh -c "! pdftotext '$T/zh-CN/report.pdf' - 2>/dev/null | grep -qx '比'"
+# scorecard charts use short indicator names, not cut long ones
+check "en: short indicator names in the charts" has "$T/en/report.pdf" "Growth (CAGR)"
+check "en: no cut indicator name" sh -c "! pdftotext '$T/en/report.pdf' - 2>/dev/null | grep -q 'Violations (cross-territory, p…'"
+# every pack scorecard fits one page: from the first scorecard on, every page
+# carries a scorecard's bar chart (a spilled card's second page does not)
+cards_spill() {	# cards_spill PDF CHART-TITLE: prints "cards spills"
+	pdftotext "$1" - 2>/dev/null | awk -v t="$2" 'BEGIN { RS = "\f" }
+	    { if (index($0, t)) { f = 1; n++ } else if (f && NR > 0 && $0 != "") s++ }
+	    END { printf "%d %d\n", n, s }'
+}
+for l in en zh-CN zh-TW; do
+	case $l in
+	en) ct="Indicator scores (0–100)" ;;
+	zh-CN) ct="各指标标准化得分（0–100）" ;;
+	zh-TW) ct="各指標標準化得分（0–100）" ;;
+	esac
+	set -- $(cards_spill "$T/$l/report.pdf" "$ct")
+	check "$l: scorecards found (${1:-0})" test "${1:-0}" -gt 50
+	check "$l: every scorecard on one page (${2:-?} spilled)" test "${2:-1}" -eq 0
+done
+check "en: capped policies say how many more" has "$T/en/report.pdf" "more policies ("
+
 # determinism: the same run twice gives the same bytes
 "$CUSTEVAL" run --config samples/demo.xml --prior "$T/q3/report.xml" --out "$T/again" \
     --quiet >/dev/null 2>&1
@@ -111,6 +139,21 @@ if "$CUSTEVAL" --help 2>&1 | grep -q -- --per-customer; then
 	check "letter greets the customer" has "$L" "尊敬的$name15"
 	check "letter has the scorecard" has "$L" "建议政策"
 	check "letter qpdf" qpdf --check "$L"
+	# a group with no flagged customer: no "as follows:" without its table
+	for R in "$T"/pc/by-region/*.pdf; do
+		[ -f "$R" ] || continue
+		check "$(basename "$R"): no dangling 'as follows'" sh -c "pdftotext '$R' - 2>/dev/null | awk '/分布如下：\$/ { getline n; if (n != \"风险标记\") bad = 1 } END { exit bad }'"
+		check "$(basename "$R"): no '0 家客户带有'" sh -c "! pdftotext '$R' - 2>/dev/null | grep -q '^0 家客户带有'"
+	done
+	TW=$T/pc/by-region/台湾.pdf
+	[ -f "$TW" ] && check "Taiwan pack: says no flags" has "$TW" "均无风险标记"
+	"$CUSTEVAL" run --config samples/demo.xml --out "$T/pcen" --lang en \
+	    --split-by region --quiet >/dev/null 2>&1
+	for R in "$T"/pcen/by-region/*.pdf; do
+		[ -f "$R" ] || continue
+		check "en $(basename "$R"): no dangling 'as follows'" sh -c "pdftotext '$R' - 2>/dev/null | awk '/as follows:\$/ { getline n; if (n != \"Risk flags\") bad = 1 } END { exit bad }'"
+		check "en $(basename "$R"): no '0 customers carry'" sh -c "! pdftotext '$R' - 2>/dev/null | grep -q '^0 customers carry'"
+	done
 	R=$(ls "$T"/pc/by-region/*.pdf 2>/dev/null | head -1)
 	if [ -n "$R" ]; then
 		check "region pack cover shows its scope" has "$R" "专项报告"
