@@ -708,40 +708,50 @@ S_exit(struct diag *d)
 }
 
 static void
-S_print_check(const struct model *m, const struct config *cfg)
+S_print_check(const struct model *m, const struct labels *L)
 {
 	size_t i;
 	char b1[40], b2[40], d1[16], d2[16];
 
-	(void)cfg;
-	printf("%-12s %-40s %10s %10s %10s %10s  %s\n", "kind", "file",
-	    "read", "accepted", "rejected", "outside", "encoding");
+	printf("%s | %s | %s | %s | %s | %s | %s\n", label(L, "col.kind"),
+	    label(L, "col.file"), label(L, "col.rows-read"),
+	    label(L, "col.rows-accepted"), label(L, "col.rows-rejected"),
+	    label(L, "col.rows-outside"), label(L, "col.encoding"));
 	for (i = 0; i < m->n_inputs; i++) {
 		const struct input_stats *in = &m->inputs[i];
-		printf("%-12s %-40s %10llu %10llu %10llu %10llu  %s\n", in->kind,
-		    in->path, (unsigned long long)in->rows_read,
+		printf("%s | %s | %llu | %llu | %llu | %llu | %s\n",
+		    label2(L, "kind.", in->kind), in->path,
+		    (unsigned long long)in->rows_read,
 		    (unsigned long long)in->rows_accepted,
 		    (unsigned long long)in->rows_rejected,
 		    (unsigned long long)in->rows_outside, in->encoding);
-		if (in->date_min != CV_DATE_NONE)
-			printf("%-12s   dates %s .. %s, amount %s\n", "",
-			    cv_date_str(in->date_min, d1),
-			    cv_date_str(in->date_max, d2),
+		if (in->date_min == CV_DATE_NONE)
+			continue;
+		printf("    %s %s .. %s", label(L, "col.date-range"),
+		    cv_date_str(in->date_min, d1), cv_date_str(in->date_max, d2));
+		/* inputs with a money column: sales, payments, credit */
+		if (strcmp(in->kind, "customers") != 0 &&
+		    strcmp(in->kind, "assessments") != 0)
+			printf(", %s %s", label(L, "col.amount"),
 			    cv_money_group(in->amount_total, b1));
+		putchar('\n');
 	}
 	if (m->n_reasons > 0) {
-		printf("\nrejected rows by reason:\n");
+		printf("\n%s\n", label(L, "check.rejects"));
 		for (i = 0; i < m->n_reasons; i++)
-			printf("  %-12s %8llu  %s (%s)\n", m->reasons[i].kind,
+			printf("  %s  %llu  (%s %s)\n",
+			    label2(L, "kind.", m->reasons[i].kind),
 			    (unsigned long long)m->reasons[i].count,
-			    m->reasons[i].text, diag_name(m->reasons[i].id));
+			    label(L, "check.example"), m->reasons[i].text);
 	}
-	printf("\ncustomers: %zu\n", m->n_cust);
-	printf("revenue (accepted sales lines): %s\n",
+	printf("\n%s: %zu\n", label(L, "check.customers"), m->n_cust);
+	printf("%s: %s\n", label(L, "check.revenue"),
 	    cv_money_group(m->revenue_total, b1));
-	printf("cost: %s\n", cv_money_group(m->cost_total, b2));
-	printf("payments: %s\n", cv_money_group(m->payments_total, b1));
-	printf("revenue in the evaluation window: %s\n",
+	printf("%s: %s\n", label(L, "check.cost"),
+	    cv_money_group(m->cost_total, b2));
+	printf("%s: %s\n", label(L, "check.payments"),
+	    cv_money_group(m->payments_total, b1));
+	printf("%s: %s\n", label(L, "check.revenue-window"),
 	    cv_money_group(m->revenue_in_window, b2));
 }
 
@@ -807,7 +817,10 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 		goto done;
 	S_lap(o, "ingest");
 	if (check_only) {
-		S_print_check(&m, &cfg);
+		lab_path = S_path(S_datadir(), "labels.xml");
+		if ((labels = labels_load(lab_path, cfg.lang, d)) == NULL)
+			goto done;
+		S_print_check(&m, labels);
 		ok = 1;
 		for (i = 0; i < m.n_inputs; i++)
 			if (m.inputs[i].rows_rejected > 0)
