@@ -1909,6 +1909,11 @@ render_pdf(const struct report *r, const char *path, struct diag *d)
 	rp_vars_set(&x.vars, "margin", rp_pct(S_share(a.gp, a.rev), 1, b1));
 	rp_vars_set(&x.vars, "top20_revenue", rp_pct(a.top20_rev, 1, b1));
 	rp_vars_set(&x.vars, "top20_profit", rp_pct(a.top20_gp, 1, b1));
+	/* Whether the 80/20 pattern holds is read off the data, not assumed:
+	 * "holds" when the top fifth brings at least 70% of revenue. */
+	rp_vars_set(&x.vars, "pareto_verdict", label(r->labels,
+	    !isnan(a.top20_rev) && a.top20_rev >= 0.70 ?
+	    "pdf.pareto.verdict-holds" : "pdf.pareto.verdict-spread"));
 	rp_vars_set(&x.vars, "flagged", rp_int(a.n_flagged, b1));
 	sc = rp_section(x.tpl, RP_SCORECARDS);
 	o = S_card_list(&x, (size_t)S_limit(sc, S_DEF_CARDS), &n, &n_all);

@@ -21,7 +21,7 @@ static const char *const S_kinds[RP__COUNT] = {
 /* Every placeholder a template may use (docs/pdf-report.md). */
 static const char *const S_known[] = {
 	"title", "client", "consultant", "period", "as_of", "customers",
-	"scope", "revenue", "profit", "margin", "top20_revenue",
+	"scope", "revenue", "profit", "margin", "top20_revenue", "pareto_verdict",
 	"top20_profit", "flagged", "cycle_years", "prior_as_of", "scorecards",
 	"customer", "customer_id", "tier", "score", "rank", "region", "rep",
 	NULL
