@@ -56,4 +56,9 @@ for n in 1000000 10000000; do
 	done
 	awk -v a="${duck% *}" -v b="${whole% *}" -v n="$n" \
 	    'BEGIN{printf "%-8s ratio duckdb/custeval-whole-run = %.2f (> 1: custeval faster)\n", n, a/b}'
+	# Where the whole run spends its time (100,000 customers evaluated).
+	"$CV" run --sales "$dir/sales.csv" --customers "$dir/customers.csv" --as-of 2026-10-31 \
+	    --out "$D/out-$n" --quiet --timings 2>&1 >/dev/null | sed "s/^custeval: timing:/$n   stage/"
+	pages=$(pdfinfo "$D/out-$n/report.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')
+	echo "$n   report.pdf: ${pages:-?} pages, report.xml: $(($(wc -c < "$D/out-$n/report.xml") / 1048576)) MiB"
 done
