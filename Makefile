@@ -23,7 +23,7 @@ SRCS = src/util.c src/diag.c src/value.c src/encoding.c src/model.c src/config.c
 	src/ingest.c src/indicators.c src/evaluate.c src/methods.c src/cmd_calc.c \
 	src/policy.c src/recommend.c src/labels.c src/prior.c src/verify.c \
 	src/render_csv.c src/render_xml.c src/pdf_layout.c src/pdf_chart.c \
-	src/render_pdf.c src/render_pdf_tpl.c src/render_pdf_card.c
+	src/render_pdf.c src/render_pdf_tpl.c src/render_pdf_card.c src/xmlsafe.c
 MAIN = src/main.c
 HDRS = $(wildcard include/*.h src/*.h src/*.def)
 

@@ -6,11 +6,11 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
 
 #include "config.h"
 #include "model.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 static const char *const S_kind_names[IN__COUNT] = {
 	"sales", "payments", "credit", "customers", "assessments"
@@ -115,30 +115,6 @@ config_free(struct config *c)
 	free(c->scorecard_tiers);
 	free(c->out_dir);
 	memset(c, 0, sizeof(*c));
-}
-
-/* Context for libxml2's structured errors: they go into diag. */
-struct S_errctx {
-	struct diag *d;
-	const char *path;
-	int n;
-};
-
-static void
-S_xml_error(void *ctx, xmlErrorPtr e)
-{
-	struct S_errctx *ec = ctx;
-	char msg[512];
-	size_t n;
-
-	if (e == NULL || e->level == XML_ERR_WARNING)
-		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "?");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	diag_add(ec->d, D_CONFIG_INVALID, ec->path, e->line, 0L, msg);
-	ec->n++;
 }
 
 /* Resolve a path written in a config file against that file's folder. */
@@ -446,71 +422,22 @@ S_apply(struct config *c, xmlNode *root, const char *base, struct diag *d)
 	return 0;
 }
 
-/* Parse untrusted XML: no network, no entities, no DTD; reject DOCTYPE. */
-static xmlDoc *
-S_parse(const char *path, struct diag *d, struct S_errctx *ec)
-{
-	xmlDoc *doc;
-
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
-	if (doc == NULL) {
-		if (ec->n == 0)
-			diag_add(d, D_OPEN_FAILED, path, 0L, 0L, path);
-		return NULL;
-	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		diag_add(d, D_XML_DOCTYPE, path,
-		    doc->intSubset ? xmlGetLineNo((xmlNode *)doc->intSubset) : 0L,
-		    0L);
-		xmlFreeDoc(doc);
-		return NULL;
-	}
-	return doc;
-}
+static const struct xml_msgs S_msgs = {
+	D_OPEN_FAILED, D_CONFIG_INVALID, D_CONFIG_INVALID, D_XML_DOCTYPE,
+	D_XSD_OPEN
+};
 
 int
 config_load(struct config *c, const char *path, const char *xsd_path,
     struct diag *d)
 {
-	struct S_errctx ec = { d, path, 0 };
-	xmlSchemaParserCtxtPtr pctx = NULL;
-	xmlSchemaPtr schema = NULL;
-	xmlSchemaValidCtxtPtr vctx = NULL;
-	xmlDoc *doc = NULL;
-	int rc = -1;
+	xmlDoc *doc;
+	int rc;
 
-	xmlSetStructuredErrorFunc(&ec, S_xml_error);
-	if ((doc = S_parse(path, d, &ec)) == NULL)
-		goto out;
-	ec.path = xsd_path;
-	pctx = xmlSchemaNewParserCtxt(xsd_path);
-	if (pctx == NULL || (schema = xmlSchemaParse(pctx)) == NULL) {
-		if (ec.n == 0)
-			diag_add(d, D_OPEN_FAILED, xsd_path, 0L, 0L, xsd_path);
-		goto out;
-	}
-	ec.path = path;
-	vctx = xmlSchemaNewValidCtxt(schema);
-	xmlSchemaSetValidStructuredErrors(vctx, S_xml_error, &ec);
-	if (xmlSchemaValidateDoc(vctx, doc) != 0) {
-		if (ec.n == 0)
-			diag_add(d, D_CONFIG_INVALID, path, 0L, 0L,
-			    "does not match templates/config.xsd");
-		goto out;
-	}
-	if (S_apply(c, xmlDocGetRootElement(doc), path, d) != 0)
-		goto out;
-	rc = 0;
-out:
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (vctx != NULL)
-		xmlSchemaFreeValidCtxt(vctx);
-	if (schema != NULL)
-		xmlSchemaFree(schema);
-	if (pctx != NULL)
-		xmlSchemaFreeParserCtxt(pctx);
-	if (doc != NULL)
-		xmlFreeDoc(doc);
+	if ((doc = xml_load(path, xsd_path, &S_msgs, d)) == NULL)
+		return -1;
+	rc = S_apply(c, xmlDocGetRootElement(doc), path, d);
+	xmlFreeDoc(doc);
 	return rc;
 }
 

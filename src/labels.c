@@ -9,6 +9,7 @@
 
 #include "labels.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 struct label_entry {
 	char *key;
@@ -37,16 +38,11 @@ labels_load(const char *path, enum diag_lang lang, struct diag *d)
 	size_t cap = 0;
 	const char *attr = diag_lang_code(lang);
 
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
-	if (doc == NULL) {
-		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, path);
+	static const struct xml_msgs msgs = { D_OPEN_FAILED, D_XML_SYNTAX,
+	    D_XML_SYNTAX, D_XML_DOCTYPE, D_XSD_OPEN };
+
+	if ((doc = xml_load(path, NULL, &msgs, d)) == NULL)
 		return NULL;
-	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		diag_add(d, D_XML_DOCTYPE, path, 0L, 0L);
-		xmlFreeDoc(doc);
-		return NULL;
-	}
 	l = cv_calloc(1, sizeof(*l));
 	for (n = xmlDocGetRootElement(doc)->children; n != NULL; n = n->next) {
 		xmlChar *k, *t;

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "policy.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 /* A space-separated attribute value, split. */
 struct keylist {
@@ -88,14 +89,6 @@ struct pol_library {
 	size_t max_items, type_items;
 	char *dim_reason, *type_reason;
 	long dim_reason_line, type_reason_line;
-};
-
-/* Where libxml2's structured errors go while a library loads. */
-struct errctx {
-	struct diag *d;
-	const char *path;	/* file the messages are about */
-	enum diag_id id;
-	int n;			/* errors reported */
 };
 
 /* ---- small helpers ---- */
@@ -360,132 +353,6 @@ S_fill(const struct pol_library *lib, const char *tmpl,
 		S_append(out, &len, v, strlen(v));
 		p += n + 2;
 	}
-}
-
-/* ---- loading ---- */
-
-static void
-S_xml_error(void *ctx, xmlErrorPtr e)
-{
-	struct errctx *ec = ctx;
-	char msg[1024];
-	size_t n;
-
-	if (e == NULL || e->level == XML_ERR_WARNING || e->level == XML_ERR_NONE)
-		return;
-	snprintf(msg, sizeof(msg), "%s",
-	    e->message != NULL ? e->message : "unknown error");
-	n = strlen(msg);
-	while (n > 0 && S_is_ws(msg[n - 1]))
-		msg[--n] = '\0';
-	if (ec->id == D_POLICY_XSD)
-		diag_add(ec->d, ec->id, e->file != NULL ? e->file : ec->path,
-		    e->line, 0, ec->path, msg);
-	else
-		diag_add(ec->d, ec->id, ec->path, e->line,
-		    ec->id == D_POLICY_XML ? e->int2 : 0, msg);
-	ec->n++;
-}
-
-/* Line of a <!DOCTYPE in the prolog of the file, 0 if there is none. */
-static long
-S_doctype_line(const char *path)
-{
-	enum { SCAN = 1 << 20 };
-	FILE *fp;
-	char *buf;
-	const char *p, *e, *end, *q;
-	size_t n, skip;
-	long line = 1, found = 0;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return 0;
-	buf = cv_malloc(SCAN + 1);
-	n = fread(buf, 1, SCAN, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	p = buf;
-	e = buf + n;
-	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	while (p < e) {
-		if (*p == '\n') {
-			line++;
-			p++;
-			continue;
-		}
-		if (S_is_ws(*p)) {
-			p++;
-			continue;
-		}
-		if (strncmp(p, "<!DOCTYPE", 9) == 0) {
-			found = line;
-			break;
-		}
-		if (strncmp(p, "<?", 2) == 0) {
-			end = strstr(p + 2, "?>");
-			skip = 2;
-		} else if (strncmp(p, "<!--", 4) == 0) {
-			end = strstr(p + 4, "-->");
-			skip = 3;
-		} else
-			break;
-		if (end == NULL)
-			break;
-		for (q = p; q < end; q++)
-			if (*q == '\n')
-				line++;
-		p = end + skip;
-	}
-	free(buf);
-	return found;
-}
-
-static int
-S_validate(xmlDoc *doc, const char *path, const char *xsd_path,
-    struct diag *d)
-{
-	struct errctx xe = { d, xsd_path, D_POLICY_XSD, 0 };
-	struct errctx ve = { d, path, D_POLICY_SCHEMA, 0 };
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	FILE *fp;
-	int rc;
-
-	if ((fp = fopen(xsd_path, "rb")) == NULL) {
-		diag_add(d, D_POLICY_XSD, xsd_path, 0, 0, xsd_path,
-		    strerror(errno));
-		return -1;
-	}
-	fclose(fp);
-	xmlSetStructuredErrorFunc(&xe, S_xml_error);
-	pc = xmlSchemaNewParserCtxt(xsd_path);
-	schema = NULL;
-	if (pc != NULL) {
-		xmlSchemaSetParserStructuredErrors(pc, S_xml_error, &xe);
-		schema = xmlSchemaParse(pc);
-		xmlSchemaFreeParserCtxt(pc);
-	}
-	if (schema == NULL) {
-		if (xe.n == 0)
-			diag_add(d, D_POLICY_XSD, xsd_path, 0, 0, xsd_path,
-			    "not a usable XML schema");
-		return -1;
-	}
-	xmlSetStructuredErrorFunc(&ve, S_xml_error);
-	vc = xmlSchemaNewValidCtxt(schema);
-	rc = -1;
-	if (vc != NULL) {
-		xmlSchemaSetValidStructuredErrors(vc, S_xml_error, &ve);
-		rc = xmlSchemaValidateDoc(vc, doc);
-		xmlSchemaFreeValidCtxt(vc);
-	}
-	xmlSchemaFree(schema);
-	if (rc != 0 && ve.n == 0)
-		diag_add(d, D_POLICY_SCHEMA, path, 0, 0,
-		    "validation failed");
-	return rc == 0 ? 0 : -1;
 }
 
 struct loader {
@@ -885,46 +752,14 @@ S_build(struct loader *ld, xmlDoc *doc)
 struct pol_library *
 pol_load(const char *path, const char *xsd_path, struct diag *d)
 {
-	struct errctx pe = { d, path, D_POLICY_XML, 0 };
-	xmlStructuredErrorFunc old_fn;
-	void *old_ctx;
+	static const struct xml_msgs msgs = { D_POLICY_IO, D_POLICY_XML,
+	    D_POLICY_SCHEMA, D_POLICY_DOCTYPE, D_POLICY_XSD };
 	struct pol_library *lib;
 	struct loader ld;
 	xmlDoc *doc;
-	FILE *fp;
-	long line;
-	int bad;
 
-	if ((fp = fopen(path, "rb")) == NULL) {
-		diag_add(d, D_POLICY_IO, path, 0, 0, strerror(errno));
+	if ((doc = xml_load(path, xsd_path, &msgs, d)) == NULL)
 		return NULL;
-	}
-	fclose(fp);
-	/* Refuse a DOCTYPE before libxml2 sees any entity declaration. */
-	if ((line = S_doctype_line(path)) > 0) {
-		diag_add(d, D_POLICY_DOCTYPE, path, line, 0);
-		return NULL;
-	}
-
-	old_fn = xmlStructuredError;
-	old_ctx = xmlStructuredErrorContext;
-	xmlSetStructuredErrorFunc(&pe, S_xml_error);
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
-	bad = 0;
-	if (doc == NULL) {
-		if (pe.n == 0)
-			diag_add(d, D_POLICY_XML, path, 0, 0, "cannot parse");
-		bad = 1;
-	} else if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		diag_add(d, D_POLICY_DOCTYPE, path, 1, 0);
-		bad = 1;
-	} else if (xsd_path != NULL && S_validate(doc, path, xsd_path, d) != 0)
-		bad = 1;
-	xmlSetStructuredErrorFunc(old_ctx, old_fn);
-	if (bad) {
-		xmlFreeDoc(doc);
-		return NULL;
-	}
 
 	lib = cv_calloc(1, sizeof(*lib));
 	lib->path = cv_strdup(path);

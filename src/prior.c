@@ -10,31 +10,9 @@
 
 #include "prior.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 #define FORMAT_MAJOR 1
-
-struct S_ctx {
-	struct diag *d;
-	const char *path;
-	int n;
-};
-
-static void
-S_error(void *ctx, xmlErrorPtr e)
-{
-	struct S_ctx *c = ctx;
-	char msg[512];
-	size_t n;
-
-	if (e == NULL || e->level == XML_ERR_WARNING || c->n >= 10)
-		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "?");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	diag_add(c->d, D_PRIOR_INVALID, c->path, (long)e->line, 0L, msg);
-	c->n++;
-}
 
 static char *
 S_get(xmlTextReaderPtr rd, const char *name)
@@ -78,35 +56,37 @@ prior_free(struct prior *p)
 struct prior *
 prior_load(const char *path, const char *xsd_path, struct diag *d)
 {
-	struct S_ctx ec = { d, path, 0 };
+	static const struct xml_msgs msgs = { D_OPEN_FAILED, D_PRIOR_INVALID,
+	    D_PRIOR_INVALID, D_XML_DOCTYPE, D_XSD_OPEN };
+	struct xml_err ec = { d, path, D_PRIOR_INVALID, 0, 0, 10 };
 	xmlTextReaderPtr rd;
-	xmlSchemaParserCtxtPtr pctx = NULL;
 	xmlSchemaPtr schema = NULL;
+	long line;
 	struct prior *p;
 	size_t cap = 0;
 	int ret, depth_cust = -1, bad = 0;
 	struct prior_customer *cur = NULL;
 	char *elem = NULL;
 
+	/* Refuse a DOCTYPE before libxml2 reads any declaration. */
+	if ((line = xml_doctype_line(path)) > 0) {
+		diag_add(d, D_XML_DOCTYPE, path, line, 0L);
+		return NULL;
+	}
+	if ((schema = xml_schema_load(xsd_path, &msgs, d)) == NULL)
+		return NULL;
 	p = cv_calloc(1, sizeof(*p));
 	p->path = cv_strdup(path);
 	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
 	if (rd == NULL) {
 		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, path);
+		xmlSchemaFree(schema);
 		prior_free(p);
 		return NULL;
 	}
-	xmlTextReaderSetStructuredErrorHandler(rd, S_error, &ec);
-	ec.path = xsd_path;
-	xmlSetStructuredErrorFunc(&ec, S_error);
-	pctx = xmlSchemaNewParserCtxt(xsd_path);
-	if (pctx != NULL)
-		schema = xmlSchemaParse(pctx);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	ec.path = path;
-	if (schema == NULL || xmlTextReaderSetSchema(rd, schema) != 0) {
-		if (ec.n == 0)
-			diag_add(d, D_OPEN_FAILED, xsd_path, 0L, 0L, xsd_path);
+	xmlTextReaderSetStructuredErrorHandler(rd, xml_err_handler, &ec);
+	if (xmlTextReaderSetSchema(rd, schema) != 0) {
+		diag_add(d, D_XSD_OPEN, xsd_path, 0L, 0L, xsd_path, "");
 		bad = 1;
 	}
 	while (!bad && (ret = xmlTextReaderRead(rd)) == 1) {
@@ -196,10 +176,7 @@ prior_load(const char *path, const char *xsd_path, struct diag *d)
 		bad = 1;
 	}
 	xmlFreeTextReader(rd);
-	if (schema != NULL)
-		xmlSchemaFree(schema);
-	if (pctx != NULL)
-		xmlSchemaFreeParserCtxt(pctx);
+	xmlSchemaFree(schema);
 	if (bad) {
 		prior_free(p);
 		return NULL;

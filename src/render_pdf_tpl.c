@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "render_pdf_int.h"
 #include "util.h"
+#include "xmlsafe.h"
 
 static const char *const S_kinds[RP__COUNT] = {
 	"cover", "contents", "summary", "tiers", "pareto", "quadrant",
@@ -26,91 +27,6 @@ static const char *const S_known[] = {
 	"customer", "customer_id", "tier", "score", "rank", "region", "rep",
 	NULL
 };
-
-struct S_err {
-	struct diag *d;
-	const char *path;
-	int n;
-};
-
-static void
-S_xml_error(void *ctx, xmlErrorPtr e)
-{
-	struct S_err *ec = ctx;
-	char msg[600];
-	size_t n;
-
-	if (e == NULL || e->level == XML_ERR_WARNING ||
-	    e->level == XML_ERR_NONE)
-		return;
-	snprintf(msg, sizeof(msg), "%s",
-	    e->message != NULL ? e->message : "invalid");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	diag_add(ec->d, D_PDF_TEMPLATE, e->file != NULL ? e->file : ec->path,
-	    (long)e->line, 0L, "PDF", msg);
-	ec->n++;
-}
-
-/* Line of a <!DOCTYPE before the root element, 0 if none. */
-static long
-S_doctype_line(const char *path)
-{
-	FILE *fp;
-	char buf[8192];
-	size_t n, i;
-	long line = 1;
-
-	if ((fp = fopen(path, "rb")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n')
-			line++;
-		else if (strncmp(buf + i, "<!DOCTYPE", 9) == 0)
-			return line;
-		else if (strncmp(buf + i, "<report-template", 16) == 0)
-			break;
-	}
-	return 0;
-}
-
-static int
-S_validate(xmlDoc *doc, const char *path, const char *xsd, struct diag *d)
-{
-	struct S_err xe = { d, xsd, 0 }, ve = { d, path, 0 };
-	xmlSchemaParserCtxtPtr pc;
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema = NULL;
-	int rc = -1;
-
-	xmlSetStructuredErrorFunc(&xe, S_xml_error);
-	if ((pc = xmlSchemaNewParserCtxt(xsd)) != NULL) {
-		xmlSchemaSetParserStructuredErrors(pc, S_xml_error, &xe);
-		schema = xmlSchemaParse(pc);
-		xmlSchemaFreeParserCtxt(pc);
-	}
-	if (schema == NULL) {
-		if (xe.n == 0)
-			diag_add(d, D_PDF_TEMPLATE, xsd, 0L, 0L, "PDF",
-			    "report template schema cannot be loaded");
-		return -1;
-	}
-	xmlSetStructuredErrorFunc(&ve, S_xml_error);
-	if ((vc = xmlSchemaNewValidCtxt(schema)) != NULL) {
-		xmlSchemaSetValidStructuredErrors(vc, S_xml_error, &ve);
-		rc = xmlSchemaValidateDoc(vc, doc);
-		xmlSchemaFreeValidCtxt(vc);
-	}
-	xmlSchemaFree(schema);
-	if (rc != 0 && ve.n == 0)
-		diag_add(d, D_PDF_TEMPLATE, path, 0L, 0L, "PDF",
-		    "report template does not match report-template.xsd");
-	return rc == 0 ? 0 : -1;
-}
 
 static int
 S_known_name(const char *s, size_t n)
@@ -138,7 +54,7 @@ S_check_placeholders(const char *s, const char *path, long line,
 			snprintf(msg, sizeof(msg), "report template: unknown "
 			    "placeholder {%.*s} (see docs/pdf-report.md)",
 			    (int)(e - p - 1 > 60 ? 60 : e - p - 1), p + 1);
-			diag_add(d, D_PDF_TEMPLATE, path, line, 0L, "PDF",
+			diag_add(d, D_PDF_TEMPLATE, path, line, 0L,
 			    msg);
 			return -1;
 		}
@@ -219,7 +135,7 @@ S_build(struct rp_template *t, xmlDoc *doc, struct diag *d)
 				continue;	/* the schema rejects it */
 			if (seen[kind]) {
 				diag_add(d, D_PDF_TEMPLATE, t->path,
-				    xmlGetLineNo(n), 0L, "PDF",
+				    xmlGetLineNo(n), 0L,
 				    "report template: a section kind appears "
 				    "twice");
 				bad = -1;
@@ -285,44 +201,13 @@ S_build(struct rp_template *t, xmlDoc *doc, struct diag *d)
 struct rp_template *
 rp_template_load(const char *path, const char *xsd_path, struct diag *d)
 {
-	struct S_err pe = { d, path, 0 };
-	xmlStructuredErrorFunc old_fn = xmlStructuredError;
-	void *old_ctx = xmlStructuredErrorContext;
+	static const struct xml_msgs msgs = { D_PDF_TEMPLATE, D_PDF_TEMPLATE,
+	    D_PDF_TEMPLATE, D_XML_DOCTYPE, D_XSD_OPEN };
 	struct rp_template *t;
 	xmlDoc *doc;
-	FILE *fp;
-	long line;
-	int bad = 0;
 
-	if ((fp = fopen(path, "rb")) == NULL) {
-		char msg[300];
-		snprintf(msg, sizeof(msg), "%s",
-		    strerror(errno));
-		diag_add(d, D_PDF_TEMPLATE, path, 0L, 0L, "PDF", msg);
+	if ((doc = xml_load(path, xsd_path, &msgs, d)) == NULL)
 		return NULL;
-	}
-	fclose(fp);
-	if ((line = S_doctype_line(path)) > 0) {
-		diag_add(d, D_XML_DOCTYPE, path, line, 0L);
-		return NULL;
-	}
-	xmlSetStructuredErrorFunc(&pe, S_xml_error);
-	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
-	if (doc == NULL) {
-		if (pe.n == 0)
-			diag_add(d, D_PDF_TEMPLATE, path, 0L, 0L, "PDF",
-			    "report template is not well-formed XML");
-		bad = 1;
-	} else if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		diag_add(d, D_XML_DOCTYPE, path, 1L, 0L);
-		bad = 1;
-	} else if (xsd_path != NULL && S_validate(doc, path, xsd_path, d) != 0)
-		bad = 1;
-	xmlSetStructuredErrorFunc(old_ctx, old_fn);
-	if (bad) {
-		xmlFreeDoc(doc);
-		return NULL;
-	}
 	t = cv_calloc(1, sizeof(*t));
 	t->path = cv_strdup(path);
 	t->title = cv_strdup("");

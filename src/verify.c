@@ -7,34 +7,12 @@
 #include <libxml/xmlschemas.h>
 
 #include "util.h"
+#include "xmlsafe.h"
 #include "verify.h"
 
 struct S_rec {
 	char *kind, *path, *sha;
 };
-
-struct S_ctx {
-	struct diag *d;
-	const char *path;
-	int n;
-};
-
-static void
-S_error(void *ctx, xmlErrorPtr e)
-{
-	struct S_ctx *c = ctx;
-	char msg[512];
-	size_t n;
-
-	if (e == NULL || e->level == XML_ERR_WARNING || c->n >= 10)
-		return;
-	snprintf(msg, sizeof(msg), "%s", e->message ? e->message : "?");
-	n = strlen(msg);
-	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-		msg[--n] = '\0';
-	diag_add(c->d, D_REPORT_INVALID, c->path, (long)e->line, 0L, msg);
-	c->n++;
-}
 
 static char *
 S_get(xmlTextReaderPtr rd, const char *name)
@@ -58,25 +36,31 @@ int
 verify_report(const char *report, const char *xsd_path,
     const char *const inputs[IN__COUNT], struct diag *d)
 {
-	struct S_ctx ec = { d, report, 0 };
+	static const struct xml_msgs msgs = { D_OPEN_FAILED, D_REPORT_INVALID,
+	    D_REPORT_INVALID, D_XML_DOCTYPE, D_XSD_OPEN };
+	struct xml_err ec = { d, report, D_REPORT_INVALID, 0, 0, 10 };
 	xmlTextReaderPtr rd;
-	xmlSchemaParserCtxtPtr pctx;
 	xmlSchemaPtr schema = NULL;
+	long line;
 	struct S_rec *rec = NULL;
 	size_t n = 0, i;
 	int ret = -1, bad = 0, rc = 0, k, given = 0;
 
+	if ((line = xml_doctype_line(report)) > 0) {
+		diag_add(d, D_XML_DOCTYPE, report, line, 0L);
+		return CV_EXIT_DATA;
+	}
+	if ((schema = xml_schema_load(xsd_path, &msgs, d)) == NULL)
+		return CV_EXIT_IO;
 	rd = xmlReaderForFile(report, NULL, XML_PARSE_NONET);
 	if (rd == NULL) {
 		diag_add(d, D_OPEN_FAILED, report, 0L, 0L, report);
+		xmlSchemaFree(schema);
 		return CV_EXIT_IO;
 	}
-	xmlTextReaderSetStructuredErrorHandler(rd, S_error, &ec);
-	pctx = xmlSchemaNewParserCtxt(xsd_path);
-	if (pctx != NULL)
-		schema = xmlSchemaParse(pctx);
-	if (schema == NULL || xmlTextReaderSetSchema(rd, schema) != 0) {
-		diag_add(d, D_OPEN_FAILED, xsd_path, 0L, 0L, xsd_path);
+	xmlTextReaderSetStructuredErrorHandler(rd, xml_err_handler, &ec);
+	if (xmlTextReaderSetSchema(rd, schema) != 0) {
+		diag_add(d, D_XSD_OPEN, xsd_path, 0L, 0L, xsd_path, "");
 		bad = 1;
 	}
 	while (!bad && (ret = xmlTextReaderRead(rd)) == 1) {
@@ -104,10 +88,7 @@ verify_report(const char *report, const char *xsd_path,
 		bad = 1;
 	}
 	xmlFreeTextReader(rd);
-	if (schema != NULL)
-		xmlSchemaFree(schema);
-	if (pctx != NULL)
-		xmlSchemaFreeParserCtxt(pctx);
+	xmlSchemaFree(schema);
 	if (bad) {
 		rc = CV_EXIT_DATA;
 		goto out;
