@@ -134,4 +134,16 @@ int evaluate(struct evaluation *ev, const struct model *m,
     const struct config *cfg, const struct labels *labels, struct diag *d);
 void evaluation_free(struct evaluation *ev);
 
+/* Orders of customers; every one breaks ties by customer id. */
+enum ev_order {
+	EV_BY_SCORE,		/* score, then revenue (the ranking) */
+	EV_BY_RANK,		/* rank, 1 first */
+	EV_BY_REVENUE,		/* net revenue in the window, largest first */
+	EV_BY_GROSS_PROFIT,	/* gross profit in the window, largest first */
+	EV_BY_PARETO		/* the run's Pareto measure, largest first */
+};
+/* Sort idx[0..n) (indexes into ev->ec) in that order. */
+void evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
+    enum ev_order by);
+
 #endif

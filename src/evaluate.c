@@ -77,22 +77,6 @@ S_num(double v, int dec, char *buf)
 	return cv_fixed(v, dec, buf);
 }
 
-/* Order of customers for ranks and tiers: score, then revenue, then id. */
-static const struct evaluation *S_sort_ev;
-
-static int
-S_cmp_rank(const void *a, const void *b)
-{
-	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
-	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
-
-	if (x->score != y->score)
-		return x->score > y->score ? -1 : 1;
-	if (x->rev_cycle != y->rev_cycle)
-		return x->rev_cycle > y->rev_cycle ? -1 : 1;
-	return strcmp(x->c->id, y->c->id);
-}
-
 /* Pareto measure: gross profit when the run has cost data, else revenue. */
 static int S_pareto_gp;
 
@@ -102,27 +86,60 @@ S_pareto_value(const struct eval_customer *e)
 	return S_pareto_gp ? e->gp_cycle : e->rev_cycle;
 }
 
-static int
-S_cmp_contrib(const void *a, const void *b)
-{
-	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
-	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
-	int64_t vx = S_pareto_value(x), vy = S_pareto_value(y);
+struct S_order {
+	const struct evaluation *ev;
+	enum ev_order by;
+};
 
+/* Best first by the measure; ties by score (for EV_BY_SCORE: revenue),
+ * then by customer id, so every order is total and deterministic. */
+static int
+S_cmp_order(const void *a, const void *b, void *arg)
+{
+	const struct S_order *o = arg;
+	const struct eval_customer *x = &o->ev->ec[*(const size_t *)a];
+	const struct eval_customer *y = &o->ev->ec[*(const size_t *)b];
+	int64_t vx = 0, vy = 0;
+
+	switch (o->by) {
+	case EV_BY_SCORE:
+		if (x->score != y->score)
+			return x->score > y->score ? -1 : 1;
+		vx = x->rev_cycle;
+		vy = y->rev_cycle;
+		break;
+	case EV_BY_RANK:
+		if (x->rank != y->rank)
+			return x->rank < y->rank ? -1 : 1;
+		break;
+	case EV_BY_REVENUE:
+		vx = x->rev_cycle;
+		vy = y->rev_cycle;
+		break;
+	case EV_BY_GROSS_PROFIT:
+		vx = x->gp_cycle;
+		vy = y->gp_cycle;
+		break;
+	case EV_BY_PARETO:
+		vx = S_pareto_value(x);
+		vy = S_pareto_value(y);
+		break;
+	}
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
 	return strcmp(x->c->id, y->c->id);
 }
 
-static int
-S_cmp_revenue(const void *a, const void *b)
+void
+evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
+    enum ev_order by)
 {
-	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
-	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
+	struct S_order o;
 
-	if (x->rev_cycle != y->rev_cycle)
-		return x->rev_cycle > y->rev_cycle ? -1 : 1;
-	return strcmp(x->c->id, y->c->id);
+	o.ev = ev;
+	o.by = by;
+	if (n > 1)
+		qsort_r(idx, n, sizeof(*idx), S_cmp_order, &o);
 }
 
 static int
@@ -1026,8 +1043,7 @@ S_tiers(struct evaluation *ev, const struct config *cfg)
 			if (v > 0)
 				total += (double)v;
 		}
-		S_sort_ev = ev;
-		qsort(ord, n, sizeof(*ord), S_cmp_contrib);
+		evaluation_order(ev, ord, n, EV_BY_PARETO);
 		for (i = 0; i < n; i++) {
 			struct eval_customer *e = &ev->ec[ord[i]];
 			int64_t v = S_pareto_value(e);
@@ -1159,8 +1175,7 @@ S_classes(struct evaluation *ev, const struct config *cfg)
 		if (ev->ec[i].rev_cycle > 0)
 			n_pos++;
 	}
-	S_sort_ev = ev;
-	qsort(ord, n, sizeof(*ord), S_cmp_revenue);
+	evaluation_order(ev, ord, n, EV_BY_REVENUE);
 	top = (size_t)ceil(cfg->fake_big_rank_share * (double)n_pos - 1e-9);
 
 	for (i = 0; i < n; i++) {
@@ -1268,18 +1283,12 @@ S_summary(struct evaluation *ev)
 		    ev->ec[i].months < ev->m->n_months)
 			ev->n_younger++;
 	}
-	S_sort_ev = ev;
-	qsort(ord, n, sizeof(*ord), S_cmp_revenue);
+	evaluation_order(ev, ord, n, EV_BY_REVENUE);
 	for (i = 0; i < top && i < n; i++)
 		r += ev->ec[ord[i]].rev_cycle;
 	ev->top20_revenue_share = ev->revenue_cycle > 0 ?
 	    (double)r / (double)ev->revenue_cycle : NAN;
-	{
-		int save = S_pareto_gp;
-		S_pareto_gp = 1;
-		qsort(ord, n, sizeof(*ord), S_cmp_contrib);
-		S_pareto_gp = save;
-	}
+	evaluation_order(ev, ord, n, EV_BY_GROSS_PROFIT);
 	for (i = 0; i < top && i < n; i++)
 		g += ev->ec[ord[i]].gp_cycle;
 	ev->top20_gp_share = ev->gp_cycle > 0 ?
@@ -1340,8 +1349,7 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 	}
 	for (i = 0; i < ev->n; i++)
 		ev->by_rank[i] = i;
-	S_sort_ev = ev;
-	qsort(ev->by_rank, ev->n, sizeof(size_t), S_cmp_rank);
+	evaluation_order(ev, ev->by_rank, ev->n, EV_BY_SCORE);
 	for (i = 0; i < ev->n; i++)
 		ev->ec[ev->by_rank[i]].rank = i + 1;
 	S_explain(ev, cols, nc);

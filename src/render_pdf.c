@@ -173,40 +173,6 @@ struct S_agg {
 	double top20_rev, top20_gp;
 };
 
-static const struct evaluation *S_sort_ev;
-
-static int
-S_cmp_rev(const void *a, const void *b)
-{
-	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
-	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
-
-	if (x->rev_cycle != y->rev_cycle)
-		return x->rev_cycle > y->rev_cycle ? -1 : 1;
-	return strcmp(x->c->id, y->c->id);
-}
-
-static int
-S_cmp_gp(const void *a, const void *b)
-{
-	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
-	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
-
-	if (x->gp_cycle != y->gp_cycle)
-		return x->gp_cycle > y->gp_cycle ? -1 : 1;
-	return strcmp(x->c->id, y->c->id);
-}
-
-static int
-S_cmp_rank(const void *a, const void *b)
-{
-	const struct eval_customer *x = &S_sort_ev->ec[*(const size_t *)a];
-	const struct eval_customer *y = &S_sort_ev->ec[*(const size_t *)b];
-
-	if (x->rank != y->rank)
-		return x->rank < y->rank ? -1 : 1;
-	return strcmp(x->c->id, y->c->id);
-}
 
 static int
 S_cmp_idx(const void *a, const void *b)
@@ -218,13 +184,12 @@ S_cmp_idx(const void *a, const void *b)
 
 /* The scope sorted by cmp (a fresh array). */
 static size_t *
-S_sorted(const struct rp_ctx *x, int (*cmp)(const void *, const void *))
+S_sorted(const struct rp_ctx *x, enum ev_order by)
 {
 	size_t *o = cv_malloc((x->n_scope ? x->n_scope : 1) * sizeof(*o));
 
 	memcpy(o, x->scope, x->n_scope * sizeof(*o));
-	S_sort_ev = x->ev;
-	qsort(o, x->n_scope, sizeof(*o), cmp);
+	evaluation_order(x->ev, o, x->n_scope, by);
 	return o;
 }
 
@@ -295,12 +260,11 @@ S_aggregate(const struct rp_ctx *x, struct S_agg *a)
 		return;
 	}
 	top = (size_t)ceil(0.2 * (double)x->n_scope);
-	o = S_sorted(x, S_cmp_rev);
+	o = S_sorted(x, EV_BY_REVENUE);
 	for (s = 0, i = 0; i < top; i++)
 		s += ev->ec[o[i]].rev_cycle;
 	a->top20_rev = a->rev > 0 ? (double)s / (double)a->rev : NAN;
-	S_sort_ev = ev;
-	qsort(o, x->n_scope, sizeof(*o), S_cmp_gp);
+	evaluation_order(ev, o, x->n_scope, EV_BY_GROSS_PROFIT);
 	for (s = 0, i = 0; i < top; i++)
 		s += ev->ec[o[i]].gp_cycle;
 	a->top20_gp = a->gp > 0 ? (double)s / (double)a->gp : NAN;
@@ -596,7 +560,7 @@ S_findings(struct rp_ctx *x, const struct S_agg *a)
 	int f;
 
 	S_h2(x, rp_lab(x, "pdf.sum.findings"));
-	o = S_sorted(x, S_cmp_rev);
+	o = S_sorted(x, EV_BY_REVENUE);
 	sel = cv_malloc((x->n_scope + 1) * sizeof(*sel));
 	/* top tier concentration */
 	if (ev->n_tiers > 0) {
@@ -787,7 +751,7 @@ static void
 S_pareto(struct rp_ctx *x, const struct rp_section *s, const struct S_agg *a)
 {
 	const struct evaluation *ev = x->ev;
-	size_t *o = S_sorted(x, S_cmp_rev), i, lim;
+	size_t *o = S_sorted(x, EV_BY_REVENUE), i, lim;
 	char c[7][64], *t;
 	const char *cells[7];
 	int64_t cum = 0;
@@ -1030,7 +994,7 @@ static void
 S_risk(struct rp_ctx *x, const struct rp_section *s, const struct S_agg *a)
 {
 	const struct evaluation *ev = x->ev;
-	size_t *o = S_sorted(x, S_cmp_rev), i, shown = 0, lim;
+	size_t *o = S_sorted(x, EV_BY_REVENUE), i, shown = 0, lim;
 	struct pl_col cols[8] = {
 		{ rp_lab(x, "col.id"), 0, 1.05f, PL_LEFT },
 		{ rp_lab(x, "col.name"), 0, 3.0f, PL_LEFT },
@@ -1720,7 +1684,7 @@ S_card_list(struct rp_ctx *x, size_t cap, size_t *n, size_t *n_all)
 	const struct evaluation *ev = x->ev;
 	const char *tl = x->r->cfg->scorecard_tiers != NULL ?
 	    x->r->cfg->scorecard_tiers : "A B";
-	size_t *o = S_sorted(x, S_cmp_rank), i, k = 0;
+	size_t *o = S_sorted(x, EV_BY_RANK), i, k = 0;
 
 	for (i = 0; i < x->n_scope; i++) {
 		const struct eval_customer *e = &ev->ec[o[i]];
