@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "labels.h"
 #include "model.h"
+#include "policy.h"
 #include "util.h"
 #include "value.h"
 
@@ -276,6 +277,68 @@ test_labels(void **state)
 	diag_free(&d);
 }
 
+/*
+ * The report's class names (templates/labels.xml) and the policy libraries'
+ * own labels must say the same thing in every language.  Tiers: the
+ * labels.xml text is "A " + the library's name; quadrants: the short form.
+ */
+static void
+test_labels_match_policies(void **state)
+{
+	static const struct {
+		const char *kind, *prefix;
+		const char *const keys[7];
+	} sets[] = {
+		{ "tier", "tier.", { "A", "B", "C", "D", NULL } },
+		{ "quadrant", "quadrant-short.", { "large-loyal",
+		    "large-disloyal", "small-loyal", "small-disloyal", NULL } },
+		{ "lifecycle", "lifecycle.", { "loyal", "fast-growing",
+		    "sleeping", "worth-cultivating", NULL } },
+		{ "value-group", "value.", { "value", "potential",
+		    "over-served", "latent", NULL } },
+		{ "flag", "flag.", { "fake-big", "overdue", "over-limit",
+		    "sharp-decline", "large-disloyal-violations", "late-payer",
+		    NULL } },
+		{ "customer-type", "type.", { "dealer", "wholesaler",
+		    "retailer", "agent", "key-account", "end-user", NULL } },
+	};
+	static const char *const files[3] = { "templates/policies-zh-CN.xml",
+	    "templates/policies-zh-TW.xml", "templates/policies-en.xml" };
+	struct diag d;
+	int lang;
+	size_t i, k;
+
+	(void)state;
+	diag_init(&d, LANG_EN);
+	for (lang = 0; lang < 3; lang++) {
+		struct labels *l = labels_load("templates/labels.xml",
+		    (enum diag_lang)lang, &d);
+		struct pol_library *p = pol_load(files[lang],
+		    "templates/policies.xsd", &d);
+		assert_non_null(l);
+		assert_non_null(p);
+		for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+			for (k = 0; sets[i].keys[k] != NULL; k++) {
+				const char *key = sets[i].keys[k];
+				const char *ui = label2(l, sets[i].prefix, key);
+				const char *pl = pol_label(p, sets[i].kind, key);
+				if (strcmp(sets[i].kind, "tier") == 0) {
+					/* "A 关键客户" vs "关键客户" */
+					assert_true(strlen(ui) > 2);
+					ui += 2;
+				}
+				if (strcmp(ui, pl) != 0)
+					fail_msg("%s %s %s: labels.xml '%s', "
+					    "policy library '%s'", files[lang],
+					    sets[i].kind, key, ui, pl);
+			}
+		pol_free(p);
+		labels_free(l);
+	}
+	assert_int_equal(d.n_error, 0);
+	diag_free(&d);
+}
+
 int
 main(void)
 {
@@ -289,6 +352,7 @@ main(void)
 		cmocka_unit_test(test_value_fast_paths),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_labels_match_policies),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
