@@ -738,11 +738,17 @@ S_print_check(const struct model *m, const struct labels *L)
 	}
 	if (m->n_reasons > 0) {
 		printf("\n%s\n", label(L, "check.rejects"));
-		for (i = 0; i < m->n_reasons; i++)
-			printf("  %s  %llu  (%s %s)\n",
+		for (i = 0; i < m->n_reasons; i++) {
+			const char *eg = label(L, "check.example");
+			int several = m->reasons[i].count > 1;
+			/* grouped rows show the first one's text as an example */
+			printf("  %s  %llu  (%s%s%s)\n",
 			    label2(L, "kind.", m->reasons[i].kind),
 			    (unsigned long long)m->reasons[i].count,
-			    label(L, "check.example"), m->reasons[i].text);
+			    several ? eg : "", several &&
+			    (unsigned char)eg[strlen(eg) - 1] < 0x80 ? " " : "",
+			    m->reasons[i].text);
+		}
 	}
 	printf("\n%s: %zu\n", label(L, "check.customers"), m->n_cust);
 	printf("%s: %s\n", label(L, "check.revenue"),

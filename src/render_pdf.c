@@ -1597,13 +1597,24 @@ S_data_quality(struct rp_ctx *x, const struct rp_section *s)
 			{ rp_lab(x, "col.reason"), 0, 4.5f, PL_LEFT },
 			{ rp_lab(x, "col.count"), 0, 0.9f, PL_RIGHT },
 		};
-		char cnt[32];
+		char cnt[32], why[1200];
 		const char *cells[3];
 
 		pl_table_begin(x->doc, cols, 3, RP_TABLE - 0.5f, 1);
 		for (i = 0; i < m->n_reasons; i++) {
+			/* Rows are grouped by reason; the text is the first
+			 * row's, so with several rows it is an example. */
 			cells[0] = label2(x->L, "pdf.kind.", m->reasons[i].kind);
-			cells[1] = m->reasons[i].text;
+			if (m->reasons[i].count > 1) {
+				const char *eg = rp_lab(x, "check.example");
+				size_t n = strlen(eg);
+				/* a space after a Latin label only */
+				snprintf(why, sizeof(why), "%s%s%s", eg,
+				    n > 0 && (unsigned char)eg[n - 1] < 0x80 ?
+				    " " : "", m->reasons[i].text);
+				cells[1] = why;
+			} else
+				cells[1] = m->reasons[i].text;
 			cells[2] = rp_int(m->reasons[i].count, cnt);
 			pl_table_row(x->doc, cells, 3, PL_ROW_NORMAL);
 		}
