@@ -46,6 +46,7 @@ const size_t n_renderers = sizeof(renderers) / sizeof(renderers[0]);
 static const char S_usage[] =
 "usage: custeval run   [options]      evaluate customers: write report.pdf, report.xml, scores.csv, rejects.csv\n"
 "       custeval check [options]      read the inputs only and print a data-quality summary\n"
+"                                     (exit 2 when rows were rejected)\n"
 "       custeval verify REPORT.xml [input options]\n"
 "                                     check a report against its schema and the inputs' hashes\n"
 "       custeval weights --method ahp|entropy|critic ...   weighting calculator (see --help)\n"
@@ -74,6 +75,84 @@ static const char S_usage[] =
 "  --quiet               no progress line and no notes\n"
 "  --timings             print the seconds each stage took to stderr\n"
 "exit status: 0 ok, 1 usage error, 2 invalid config or data, 3 I/O error\n";
+
+static const char S_usage_cn[] =
+"用法：custeval run   [选项]         评估客户：生成 report.pdf、report.xml、scores.csv、rejects.csv\n"
+"      custeval check [选项]         只读取输入数据并打印数据质量摘要（有被拒绝的行时退出码为 2）\n"
+"      custeval verify REPORT.xml [输入选项]\n"
+"                                    按模式校验报告，并核对输入文件的 SHA-256\n"
+"      custeval weights --method ahp|entropy|critic ...   权重计算器（详见其 --help）\n"
+"      custeval rank --method topsis|sum ...              排序计算器\n"
+"      custeval --help | --version\n"
+"\n"
+"输入（均可为单个文件，或加引号的通配符，如 'sales-2024-*.csv'）：\n"
+"  --sales FILE          销售明细（必需，可在此给出或写在配置文件中）\n"
+"  --payments FILE       回款记录\n"
+"  --credit FILE         信用 / 应收账款快照\n"
+"  --customers FILE      客户主数据\n"
+"  --assessments FILE    销售团队对经销商的评估\n"
+"选项：\n"
+"  --config FILE         XML 配置文件（templates/config.xsd）；默认值见 templates/default-profile.xml\n"
+"  --as-of YYYY-MM-DD    评估日期（默认取配置文件中的日期，否则为今天）\n"
+"  --cycle-years N       价值周期的年数（默认 4）\n"
+"  --lang zh-CN|zh-TW|en 报告与提示信息的语言（默认 zh-CN）\n"
+"  --out DIR             输出目录（默认 ./out）\n"
+"  --title TEXT, --client TEXT   封面上的报告标题与委托单位\n"
+"  --encoding NAME       所有输入文件的编码：auto（默认）、utf-8、gb18030、big5、utf-16le\n"
+"  --legacy-encoding NAME  非 UTF-8 文件按此编码读取（默认 gb18030）\n"
+"  --strict              遇到第一行错误数据即停止（退出码 2，不生成报告）\n"
+"  --prior REPORT.xml    上期报告：增加等级变动分析\n"
+"  --per-customer        另为每个客户生成 DIR/customers/编码.pdf 评估通知函\n"
+"  --split-by region|rep|type  另按区域、业务员或客户类型各生成一份报告 DIR/by-KEY/取值.pdf\n"
+"  --quiet               不显示进度与提示\n"
+"  --timings             在标准错误输出各阶段耗时\n"
+"退出码：0 成功，1 命令行用法错误，2 配置或数据无效，3 读写错误\n";
+
+static const char S_usage_tw[] =
+"用法：custeval run   [選項]         評估客戶：產生 report.pdf、report.xml、scores.csv、rejects.csv\n"
+"      custeval check [選項]         只讀取輸入資料並列印資料品質摘要（有被拒絕的列時結束碼為 2）\n"
+"      custeval verify REPORT.xml [輸入選項]\n"
+"                                    依綱要檢驗報告，並核對輸入檔的 SHA-256\n"
+"      custeval weights --method ahp|entropy|critic ...   權重計算器（詳見其 --help）\n"
+"      custeval rank --method topsis|sum ...              排序計算器\n"
+"      custeval --help | --version\n"
+"\n"
+"輸入（皆可為單一檔案，或加引號的萬用字元，如 'sales-2024-*.csv'）：\n"
+"  --sales FILE          銷售明細（必要，可在此給出或寫在設定檔中）\n"
+"  --payments FILE       收款紀錄\n"
+"  --credit FILE         信用 / 應收帳款快照\n"
+"  --customers FILE      客戶主檔\n"
+"  --assessments FILE    業務團隊對經銷商的評估\n"
+"選項：\n"
+"  --config FILE         XML 設定檔（templates/config.xsd）；預設值見 templates/default-profile.xml\n"
+"  --as-of YYYY-MM-DD    評估日期（預設取設定檔中的日期，否則為今天）\n"
+"  --cycle-years N       價值週期的年數（預設 4）\n"
+"  --lang zh-CN|zh-TW|en 報告與提示訊息的語言（預設 zh-CN）\n"
+"  --out DIR             輸出資料夾（預設 ./out）\n"
+"  --title TEXT, --client TEXT   封面上的報告標題與委託單位\n"
+"  --encoding NAME       所有輸入檔的編碼：auto（預設）、utf-8、gb18030、big5、utf-16le\n"
+"  --legacy-encoding NAME  非 UTF-8 檔案依此編碼讀取（預設 gb18030）\n"
+"  --strict              遇到第一列錯誤資料即停止（結束碼 2，不產生報告）\n"
+"  --prior REPORT.xml    上期報告：增加等級變動分析\n"
+"  --per-customer        另為每位客戶產生 DIR/customers/編碼.pdf 評估通知函\n"
+"  --split-by region|rep|type  另依區域、業務員或客戶類型各產生一份報告 DIR/by-KEY/值.pdf\n"
+"  --quiet               不顯示進度與提示\n"
+"  --timings             在標準錯誤輸出各階段耗時\n"
+"結束碼：0 成功，1 命令列用法錯誤，2 設定或資料無效，3 讀寫錯誤\n";
+
+/* --help in the language --lang names; English when none is given. */
+static const char *
+S_usage_for(int argc, char **argv)
+{
+	int i, lang = LANG_EN;
+
+	for (i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--lang") == 0 &&
+		    diag_lang_parse(argv[i + 1]) >= 0)
+			lang = diag_lang_parse(argv[i + 1]);
+	return lang == LANG_ZH_CN ? S_usage_cn : lang == LANG_ZH_TW ?
+	    S_usage_tw : S_usage;
+}
 
 struct opts {
 	const char *cmd;
@@ -981,7 +1060,7 @@ main(int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
-		fputs(S_usage, argc < 2 ? stderr : stdout);
+		fputs(S_usage_for(argc, argv), argc < 2 ? stderr : stdout);
 		return argc < 2 ? CV_EXIT_USAGE : CV_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
@@ -1020,7 +1099,7 @@ main(int argc, char **argv)
 	}
 	for (rc = 2; rc < argc; rc++)
 		if (strcmp(argv[rc], "--help") == 0) {
-			fputs(S_usage, stdout);
+			fputs(S_usage_for(argc, argv), stdout);
 			return CV_EXIT_OK;
 		}
 	if (S_parse(argc, argv, &o, &d) != 0) {

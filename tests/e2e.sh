@@ -173,6 +173,11 @@ expect_rc 1 "--split-by rejects other keys" "$CV" run --config samples/demo.xml 
 # --- command line and exit codes ---------------------------------------------
 expect_rc 0 "--version" "$CV" --version
 expect_rc 0 "--help" "$CV" --help
+check "--help lists --split-by" grep -q -- '--split-by' "$T/out"
+expect_rc 0 "--help in zh-TW" "$CV" --help --lang zh-TW
+check "--help zh-TW text" grep -q '結束碼' "$T/out"
+expect_rc 0 "run --help in zh-CN" "$CV" run --help --lang zh-CN
+check "--help zh-CN text" grep -q '退出码' "$T/out"
 expect_rc 1 "no arguments" "$CV"
 expect_rc 1 "unknown option" "$CV" run --bogus x --lang en
 grep_err "unknown option message" "unknown option '--bogus'"
