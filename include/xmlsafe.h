@@ -31,7 +31,8 @@ struct xml_err {
 };
 void xml_err_handler(void *ctx, xmlErrorPtr e);
 
-/* Line of a <!DOCTYPE in the file's prolog (first MiB), 0 if none. */
+/* Line of a <!DOCTYPE in the file's prolog (first MiB), 0 if none, -1
+ * when the file is UTF-16 or UTF-32 (refused: only UTF-8 is read). */
 long xml_doctype_line(const char *path);
 
 /*

@@ -508,18 +508,36 @@ S_out_free(struct outs *o, int unlink_tmp)
 	memset(o, 0, sizeof(*o));
 }
 
-/* A value as a file name: no '/', no leading '.', never empty. */
+/*
+ * A value as a file name: '/' and '\\' and a leading '.' replaced, cut to
+ * 150 bytes at a character boundary.  When the name had to change (or the
+ * value is empty) a short hash of the value is appended, so two different
+ * values never share a file: "a/b" -> "a_b-1f3c9d2e.pdf", "a_b" -> "a_b.pdf".
+ */
 static void
 S_file_name(const char *v, const char *ext, char *out, size_t n)
 {
-	size_t i, o = 0;
+	size_t i, o = 0, len = strlen(v);
+	int changed = len == 0;
 
-	for (i = 0; v[i] != '\0' && o + 8 < n; i++) {
+	for (i = 0; i < len && o < 150 && o + 32 < n; i++) {
 		int bad = v[i] == '/' || v[i] == '\\' || (o == 0 && v[i] == '.');
 		out[o++] = bad ? '_' : v[i];
+		changed |= bad;
+	}
+	if (i < len) {
+		changed = 1;
+		while (o > 0 && ((unsigned char)out[o] & 0xC0) == 0x80)
+			o--;	/* do not cut a UTF-8 character */
+		if (o > 0 && (unsigned char)v[o] >= 0x80 &&
+		    ((unsigned char)v[o] & 0xC0) == 0x80)
+			o--;
 	}
 	if (o == 0)
 		o = (size_t)snprintf(out, n, "unassigned");
+	if (changed)
+		o += (size_t)snprintf(out + o, n - o, "-%08x",
+		    (unsigned)(cv_hash(v, len) & 0xffffffffu));
 	snprintf(out + o, n - o, "%s", ext);
 }
 
@@ -553,12 +571,17 @@ S_split(struct report *rep, const struct evaluation *ev, const char *by,
 {
 	size_t *idx = cv_malloc((ev->n ? ev->n : 1) * sizeof(size_t));
 	size_t i, start, done = 0;
-	char sub[512], name[512];
+	char name[512];
+	char *sub;
+	struct buf b;
 	int rc = 0;
 
-	snprintf(sub, sizeof(sub), "%s/by-%s", out_dir, by);
+	buf_init(&b);
+	buf_printf(&b, "%s/by-%s", out_dir, by);
+	sub = b.data;
 	if (S_mkdirs(sub, d) != 0) {
 		free(idx);
+		free(sub);
 		return -1;
 	}
 	for (i = 0; i < ev->n; i++)
@@ -588,6 +611,7 @@ S_split(struct report *rep, const struct evaluation *ev, const char *by,
 	rep->n_subset = 0;
 	rep->subset_label = NULL;
 	free(idx);
+	free(sub);
 	return rc;
 }
 
@@ -596,24 +620,35 @@ static int
 S_per_customer(struct report *rep, const struct evaluation *ev,
     const char *out_dir, struct outs *outs, int progress, struct diag *d)
 {
-	char sub[512], name[512];
+	char name[512];
+	char *sub = S_path(out_dir, "customers");
 	size_t i;
 
-	snprintf(sub, sizeof(sub), "%s/customers", out_dir);
-	if (S_mkdirs(sub, d) != 0)
+	if (S_mkdirs(sub, d) != 0) {
+		free(sub);
 		return -1;
+	}
 	for (i = 0; i < ev->n; i++) {
 		S_file_name(ev->ec[i].c->id, ".pdf", name, sizeof(name));
 		if (render_pdf_scorecard(rep, i, S_out_add(outs, sub, name), d)
-		    != 0)
+		    != 0) {
+			free(sub);
 			return -1;
+		}
 		if (progress && (i % 50 == 0 || i + 1 == ev->n))
 			fprintf(stderr, "\rcusteval: customer scorecards: "
 			    "%zu/%zu", i + 1, ev->n);
 	}
 	if (progress)
 		fputc('\n', stderr);
+	free(sub);
 	return 0;
+}
+
+static int
+S_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /*
@@ -637,8 +672,8 @@ S_publish(struct outs *o, const char *rej_tmp, const char *rej_final,
 	}
 	tmp[o->n] = (char *)(uintptr_t)rej_tmp;
 	fin[o->n] = (char *)(uintptr_t)rej_final;
-	/* A folder in the way cannot be replaced by a file: stop before
-	 * anything changes. */
+	/* A folder in the way cannot be replaced by a file, and two outputs
+	 * may not share a name: stop before anything changes. */
 	for (i = 0; i < n; i++) {
 		struct stat sb;
 		if (lstat(fin[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
@@ -647,12 +682,26 @@ S_publish(struct outs *o, const char *rej_tmp, const char *rej_final,
 			goto out;
 		}
 	}
+	{
+		char **sorted = cv_malloc(n * sizeof(char *));
+		memcpy(sorted, fin, n * sizeof(char *));
+		qsort(sorted, n, sizeof(char *), S_cmp_str);
+		for (j = 1; j < n && rc == 0; j++)
+			if (strcmp(sorted[j], sorted[j - 1]) == 0) {
+				diag_add(d, D_PUBLISH_ROLLBACK, sorted[j], 0L,
+				    0L, sorted[j]);
+				rc = -1;
+			}
+		free(sorted);
+		if (rc != 0)
+			goto out;
+	}
 	for (i = 0; i < n; i++) {
 		struct stat sb;
 		if (lstat(fin[i], &sb) == 0) {
 			struct buf b;
 			buf_init(&b);
-			buf_printf(&b, "%s.old", tmp[i]);
+			buf_printf(&b, "%s.%zu.old", tmp[i], i);
 			bak[i] = b.data;
 			if (rename(fin[i], bak[i]) != 0) {
 				free(bak[i]);

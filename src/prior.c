@@ -69,8 +69,12 @@ prior_load(const char *path, const char *xsd_path, struct diag *d)
 	char *elem = NULL;
 
 	/* Refuse a DOCTYPE before libxml2 reads any declaration. */
-	if ((line = xml_doctype_line(path)) > 0) {
-		diag_add(d, D_XML_DOCTYPE, path, line, 0L);
+	if ((line = xml_doctype_line(path)) != 0) {
+		if (line < 0)
+			diag_add(d, D_PRIOR_INVALID, path, 1L, 0L,
+			    "only UTF-8 XML is accepted");
+		else
+			diag_add(d, D_XML_DOCTYPE, path, line, 0L);
 		return NULL;
 	}
 	if ((schema = xml_schema_load(xsd_path, &msgs, d)) == NULL)

@@ -46,8 +46,12 @@ verify_report(const char *report, const char *xsd_path,
 	size_t n = 0, i;
 	int ret = -1, bad = 0, rc = 0, k, given = 0;
 
-	if ((line = xml_doctype_line(report)) > 0) {
-		diag_add(d, D_XML_DOCTYPE, report, line, 0L);
+	if ((line = xml_doctype_line(report)) != 0) {
+		if (line < 0)
+			diag_add(d, D_REPORT_INVALID, report, 1L, 0L,
+			    "only UTF-8 XML is accepted");
+		else
+			diag_add(d, D_XML_DOCTYPE, report, line, 0L);
 		return CV_EXIT_DATA;
 	}
 	if ((schema = xml_schema_load(xsd_path, &msgs, d)) == NULL)

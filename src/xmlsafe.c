@@ -53,6 +53,12 @@ xml_doctype_line(const char *path)
 	buf[n] = '\0';
 	p = buf;
 	e = buf + n;
+	/* UTF-16/32 would hide a DOCTYPE from this scan: refuse them. */
+	if (n >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 ||
+	    memcmp(p, "\xFE\xFF", 2) == 0 || memchr(p, '\0', n < 4 ? n : 4))) {
+		free(buf);
+		return -1;
+	}
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
 		p += 3;
 	while (p < e) {
@@ -135,8 +141,12 @@ xml_load(const char *path, const char *xsd_path, const struct xml_msgs *m,
 	}
 	fclose(fp);
 	/* Refuse a DOCTYPE before libxml2 sees any entity declaration. */
-	if ((line = xml_doctype_line(path)) > 0) {
-		diag_add(d, m->doctype, path, line, 0L);
+	if ((line = xml_doctype_line(path)) != 0) {
+		if (line < 0)
+			diag_add(d, m->parse, path, 1L, 0L,
+			    "only UTF-8 XML is accepted (save the file as UTF-8)");
+		else
+			diag_add(d, m->doctype, path, line, 0L);
 		return NULL;
 	}
 	xmlSetStructuredErrorFunc(&pe, xml_err_handler);

@@ -148,7 +148,7 @@ grep_err "verify says what it could not check" "cannot be checked"
 expect_rc 2 "verify rejects an invalid report" "$CV" verify tests/xml/newer-version.xml --lang en
 
 # --- hostile prior reports are refused and no report is written -----------------
-for x in doctype billion-laughs external-entity bad-utf8 newer-version; do
+for x in doctype billion-laughs external-entity bad-utf8 newer-version utf16; do
 	rm -rf "$T/h"
 	expect_rc 2 "hostile prior $x refused" "$CV" run --config samples/demo.xml --prior tests/xml/$x.xml --out "$T/h" --quiet --lang en
 	check "no report after hostile $x" sh -c "! test -e '$T/h/report.pdf' && ! test -e '$T/h/report.xml'"
@@ -168,6 +168,13 @@ check "region pack names its region" grep -q '华东' "$T/east.txt"
 pdftotext "$T/batch/customers/C0015.pdf" "$T/c15.txt" 2>/dev/null
 check "letter carries the customer's id" grep -q 'C0015' "$T/c15.txt"
 check "batch leaves no temporary files" sh -c "! find '$T/batch' -name '*.tmp' | grep -q ."
+# values that clean to the same file name, an empty one, a very long one
+mkdir -p "$T/collide/by-region"
+echo old > "$T/collide/by-region/a_b.pdf"
+expect_rc 0 "--split-by with colliding values" "$CV" run --sales tests/e2e/split-sales.csv --customers tests/e2e/split-customers.csv --as-of 2026-12-31 --out "$T/collide" --split-by region --quiet
+check "six regions, six packs" test "$(ls "$T/collide/by-region" | grep -c '\.pdf$')" = 6
+check "a_b.pdf replaced by this run's pack" sh -c "! grep -q '^old' '$T/collide/by-region/a_b.pdf'"
+check "no backup files left" sh -c "! ls -a '$T/collide/by-region' | grep -q 'old\|tmp'"
 expect_rc 1 "--split-by rejects other keys" "$CV" run --config samples/demo.xml --split-by colour --out "$T/b2"
 
 # --- command line and exit codes ---------------------------------------------
