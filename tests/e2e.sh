@@ -158,6 +158,26 @@ expect_rc 2 "truncated prior refused" "$CV" run --config samples/demo.xml --prio
 grep_err "truncated prior: message names the file" "truncated.xml"
 check "no passwd content leaked" sh -c "! grep -rq 'root:' '$T/h' 2>/dev/null"
 
+# --- options that change the report ----------------------------------------
+expect_rc 0 "--title --client --cycle-years 2" "$CV" run --config samples/demo.xml --title "测试标题 Test Title" --client "示例客户有限公司" --cycle-years 2 --out "$T/opt" --quiet
+pdftotext "$T/opt/report.pdf" "$T/opt.txt" 2>/dev/null
+check "title on the cover" grep -q '测试标题 Test Title' "$T/opt.txt"
+check "client on the cover" grep -q '示例客户有限公司' "$T/opt.txt"
+check "cycle-years 2 in the archive" grep -q 'cycle-years="2"' "$T/opt/report.xml"
+check "two cycle years recorded" test "$(grep -c '<cycle-year ' "$T/opt/report.xml")" = 2
+tail -c +4 samples/sales.csv | iconv -f UTF-8 -t GB18030 > "$T/sales-gb.csv"   # BOM dropped first
+expect_rc 0 "--encoding gb18030 forced" "$CV" run --sales "$T/sales-gb.csv" --encoding gb18030 --as-of 2026-10-31 --out "$T/gb" --quiet
+check "forced encoding recorded" grep -q 'encoding="GB18030"' "$T/gb/report.xml"
+expect_rc 0 "same sales as UTF-8" "$CV" run --sales samples/sales.csv --as-of 2026-10-31 --out "$T/u8" --quiet
+check "GB18030 and UTF-8 give the same scores" cmp "$T/gb/scores.csv" "$T/u8/scores.csv"
+expect_rc 1 "--encoding with an unknown name" "$CV" run --sales samples/sales.csv --encoding klingon --lang en
+mkdir -p "$T/glob"
+head -10001 samples/sales.csv > "$T/glob/sales-1.csv"
+(head -1 samples/sales.csv; tail -n +10002 samples/sales.csv) > "$T/glob/sales-2.csv"
+expect_rc 0 "a glob of monthly files" "$CV" run --sales "$T/glob/sales-*.csv" --as-of 2026-10-31 --out "$T/globout" --quiet
+check "two sales inputs recorded" test "$(grep -c '<input kind="sales"' "$T/globout/report.xml")" = 2
+check "glob run gives the same scores" cmp "$T/globout/scores.csv" "$T/u8/scores.csv"
+
 # --- batch documents: one pack per region, one letter per customer ------------
 expect_rc 0 "--split-by region --per-customer" "$CV" run --config samples/demo.xml --out "$T/batch" --split-by region --per-customer --quiet
 n_regions=$(tail -n +2 samples/customers.csv | awk -F, '{print $4}' | sort -u | wc -l)
