@@ -3,6 +3,7 @@
 #define CUSTEVAL_XMLSAFE_H
 
 #include <libxml/parser.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include "diag.h"
@@ -42,6 +43,17 @@ long xml_doctype_line(const char *path);
  */
 xmlDoc *xml_load(const char *path, const char *xsd_path,
     const struct xml_msgs *m, struct diag *d);
+
+/*
+ * Open path for streaming with the same safety as xml_load: DOCTYPE and
+ * UTF-16 refused before parsing, XML_PARSE_NONET only, validated against
+ * xsd_path while it is read; libxml2's errors go to ec.  On success the
+ * caller frees the reader and *schema after reading.  On failure NULL,
+ * with *exit_code 2 (the file is refused) or 3 (cannot be read).
+ */
+xmlTextReaderPtr xml_reader_open(const char *path, const char *xsd_path,
+    const struct xml_msgs *m, struct xml_err *ec, xmlSchemaPtr *schema,
+    int *exit_code, struct diag *d);
 
 /* Load a schema for validation; NULL with a message (m->xsd) on error. */
 xmlSchemaPtr xml_schema_load(const char *xsd_path, const struct xml_msgs *m,

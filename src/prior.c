@@ -61,38 +61,18 @@ prior_load(const char *path, const char *xsd_path, struct diag *d)
 	struct xml_err ec = { d, path, D_PRIOR_INVALID, 0, 0, 10 };
 	xmlTextReaderPtr rd;
 	xmlSchemaPtr schema = NULL;
-	long line;
+	int code;
 	struct prior *p;
 	size_t cap = 0;
 	int ret, depth_cust = -1, bad = 0;
 	struct prior_customer *cur = NULL;
 	char *elem = NULL;
 
-	/* Refuse a DOCTYPE before libxml2 reads any declaration. */
-	if ((line = xml_doctype_line(path)) != 0) {
-		if (line < 0)
-			diag_add(d, D_PRIOR_INVALID, path, 1L, 0L,
-			    "only UTF-8 XML is accepted");
-		else
-			diag_add(d, D_XML_DOCTYPE, path, line, 0L);
-		return NULL;
-	}
-	if ((schema = xml_schema_load(xsd_path, &msgs, d)) == NULL)
+	rd = xml_reader_open(path, xsd_path, &msgs, &ec, &schema, &code, d);
+	if (rd == NULL)
 		return NULL;
 	p = cv_calloc(1, sizeof(*p));
 	p->path = cv_strdup(path);
-	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
-	if (rd == NULL) {
-		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, path);
-		xmlSchemaFree(schema);
-		prior_free(p);
-		return NULL;
-	}
-	xmlTextReaderSetStructuredErrorHandler(rd, xml_err_handler, &ec);
-	if (xmlTextReaderSetSchema(rd, schema) != 0) {
-		diag_add(d, D_XSD_OPEN, xsd_path, 0L, 0L, xsd_path, "");
-		bad = 1;
-	}
 	while (!bad && (ret = xmlTextReaderRead(rd)) == 1) {
 		int type = xmlTextReaderNodeType(rd);
 		const char *name = (const char *)xmlTextReaderConstName(rd);

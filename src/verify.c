@@ -41,32 +41,14 @@ verify_report(const char *report, const char *xsd_path,
 	struct xml_err ec = { d, report, D_REPORT_INVALID, 0, 0, 10 };
 	xmlTextReaderPtr rd;
 	xmlSchemaPtr schema = NULL;
-	long line;
+	int code;
 	struct S_rec *rec = NULL;
 	size_t n = 0, i;
 	int ret = -1, bad = 0, rc = 0, k, given = 0;
 
-	if ((line = xml_doctype_line(report)) != 0) {
-		if (line < 0)
-			diag_add(d, D_REPORT_INVALID, report, 1L, 0L,
-			    "only UTF-8 XML is accepted");
-		else
-			diag_add(d, D_XML_DOCTYPE, report, line, 0L);
-		return CV_EXIT_DATA;
-	}
-	if ((schema = xml_schema_load(xsd_path, &msgs, d)) == NULL)
-		return CV_EXIT_IO;
-	rd = xmlReaderForFile(report, NULL, XML_PARSE_NONET);
-	if (rd == NULL) {
-		diag_add(d, D_OPEN_FAILED, report, 0L, 0L, report);
-		xmlSchemaFree(schema);
-		return CV_EXIT_IO;
-	}
-	xmlTextReaderSetStructuredErrorHandler(rd, xml_err_handler, &ec);
-	if (xmlTextReaderSetSchema(rd, schema) != 0) {
-		diag_add(d, D_XSD_OPEN, xsd_path, 0L, 0L, xsd_path, "");
-		bad = 1;
-	}
+	rd = xml_reader_open(report, xsd_path, &msgs, &ec, &schema, &code, d);
+	if (rd == NULL)
+		return code;
 	while (!bad && (ret = xmlTextReaderRead(rd)) == 1) {
 		int type = xmlTextReaderNodeType(rd);
 		const char *name = (const char *)xmlTextReaderConstName(rd);

@@ -122,22 +122,17 @@ xml_schema_load(const char *xsd_path, const struct xml_msgs *m,
 	return schema;
 }
 
-xmlDoc *
-xml_load(const char *path, const char *xsd_path, const struct xml_msgs *m,
-    struct diag *d)
+/* The checks before any parsing: readable, UTF-8, no DOCTYPE.  0 or the
+ * exit code (2 refused, 3 unreadable). */
+static int
+S_prolog(const char *path, const struct xml_msgs *m, struct diag *d)
 {
-	struct xml_err pe = { d, path, m->parse, 1, 0, 0 };
-	struct xml_err ve = { d, path, m->schema, 0, 0, 0 };
-	xmlSchemaValidCtxtPtr vc;
-	xmlSchemaPtr schema;
-	xmlDoc *doc;
 	FILE *fp;
 	long line;
-	int rc;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
 		diag_add(d, m->io, path, 0L, 0L, strerror(errno));
-		return NULL;
+		return 3;
 	}
 	fclose(fp);
 	/* Refuse a DOCTYPE before libxml2 sees any entity declaration. */
@@ -147,8 +142,58 @@ xml_load(const char *path, const char *xsd_path, const struct xml_msgs *m,
 			    "only UTF-8 XML is accepted (save the file as UTF-8)");
 		else
 			diag_add(d, m->doctype, path, line, 0L);
+		return 2;
+	}
+	return 0;
+}
+
+xmlTextReaderPtr
+xml_reader_open(const char *path, const char *xsd_path,
+    const struct xml_msgs *m, struct xml_err *ec, xmlSchemaPtr *schema,
+    int *exit_code, struct diag *d)
+{
+	xmlTextReaderPtr rd;
+
+	*schema = NULL;
+	if ((*exit_code = S_prolog(path, m, d)) != 0)
+		return NULL;
+	if ((*schema = xml_schema_load(xsd_path, m, d)) == NULL) {
+		*exit_code = 3;
 		return NULL;
 	}
+	rd = xmlReaderForFile(path, NULL, XML_PARSE_NONET);
+	if (rd == NULL) {
+		diag_add(d, m->io, path, 0L, 0L, path);
+		*exit_code = 3;
+	} else {
+		xmlTextReaderSetStructuredErrorHandler(rd, xml_err_handler, ec);
+		if (xmlTextReaderSetSchema(rd, *schema) != 0) {
+			diag_add(d, m->xsd, xsd_path, 0L, 0L, xsd_path, "");
+			xmlFreeTextReader(rd);
+			rd = NULL;
+			*exit_code = 3;
+		}
+	}
+	if (rd == NULL) {
+		xmlSchemaFree(*schema);
+		*schema = NULL;
+	}
+	return rd;
+}
+
+xmlDoc *
+xml_load(const char *path, const char *xsd_path, const struct xml_msgs *m,
+    struct diag *d)
+{
+	struct xml_err pe = { d, path, m->parse, 1, 0, 0 };
+	struct xml_err ve = { d, path, m->schema, 0, 0, 0 };
+	xmlSchemaValidCtxtPtr vc;
+	xmlSchemaPtr schema;
+	xmlDoc *doc;
+	int rc;
+
+	if (S_prolog(path, m, d) != 0)
+		return NULL;
 	xmlSetStructuredErrorFunc(&pe, xml_err_handler);
 	doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
 	xmlSetStructuredErrorFunc(NULL, NULL);
