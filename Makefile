@@ -19,7 +19,7 @@ LIBS    = -lhpdf -lcsv $(XML_LIBS) -lm -pthread
 DATADIR  ?= $(CURDIR)/templates
 FONTFILE ?= $(CURDIR)/build/fonts/custeval-sans.ttf
 
-SRCS = src/util.c src/diag.c src/value.c src/encoding.c src/model.c src/config.c \
+SRCS = src/util.c src/sha256.c src/diag.c src/value.c src/encoding.c src/model.c src/config.c \
 	src/ingest.c src/indicators.c src/evaluate.c src/methods.c src/cmd_calc.c \
 	src/policy.c src/recommend.c src/labels.c src/prior.c src/verify.c \
 	src/render_csv.c src/render_xml.c src/pdf_layout.c src/pdf_chart.c \
@@ -30,7 +30,7 @@ HDRS = $(wildcard include/*.h src/*.h src/*.def)
 B = build
 OBJS = $(SRCS:src/%.c=$(B)/obj/%.o)
 FONT = $(B)/fonts/custeval-sans.ttf
-UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core test_evaluate test_ingest
+UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core test_evaluate test_ingest test_sha256
 
 # Debian packages the build, the demo and the tests need.
 DEB_PKGS = gcc make pkg-config libhpdf-dev libcsv-dev libxml2-dev libxml2-utils \

@@ -60,8 +60,17 @@ static inline int32_t cv_month_index(int32_t days)
 	return y * 12 + (m - 1);
 }
 
-/* SHA-256 of a file, as 64 lowercase hex characters + NUL; 0 on success. */
+/*
+ * SHA-256 (sha256.c) as 64 lowercase hex characters + NUL. cv_sha256_file
+ * returns 0 on success, -1 if the file cannot be opened or read (out is then
+ * ""). Both use the CPU's SHA extensions when it has them.
+ */
 int cv_sha256_file(const char *path, char out[65]);
 void cv_sha256_hex(const void *data, size_t n, char out[65]);
+/*
+ * For tests: cv_sha256_hex forced to the portable code when portable is
+ * nonzero; returns 1 if the SHA-extension code ran, else 0.
+ */
+int cv_sha256_impl(int portable, const void *data, size_t n, char out[65]);
 
 #endif
