@@ -53,8 +53,30 @@ struct credit {
 	char rating[16];
 };
 
+/* Sums of one cycle year, kept together: a sales line updates one. */
+struct cust_year {
+	int64_t revenue;	/* net sales, minor units */
+	int64_t cost;		/* cost of lines that gave cost */
+	int64_t cost_revenue;	/* revenue of those lines */
+	int64_t returns;	/* returned amount, positive */
+	int64_t gross;		/* gross sales before returns */
+};
+
+/*
+ * A customer.  The fields a sales line touches come first, with a short
+ * id inline, so that a line usually costs one cache line here, one in
+ * year[] and one in months[].  Allocated by the model (model_get).
+ */
 struct customer {
-	char *id;
+	char *id;			/* id_short, or allocated if longer */
+	struct month_agg *months;	/* model->n_months entries, or NULL */
+	int32_t first_sale, last_sale;	/* any date, CV_DATE_NONE */
+	uint64_t last_invoice;		/* hash of the last invoice id */
+	int64_t sales_before_window;	/* net sales before the window */
+	int64_t paid_before_window;	/* payments before the window */
+	char id_short[16];
+	struct cust_year year[CV_MAX_YEARS];	/* per cycle year, [0] oldest */
+
 	char *name;		/* "" if unknown */
 	enum cust_type type;
 	char *region, *industry, *rep, *territory;	/* "" if unknown */
@@ -63,17 +85,6 @@ struct customer {
 	int in_master;		/* listed in the customer master */
 	const char *src_file;	/* where it was first seen (not owned) */
 	long src_line;
-
-	struct month_agg *months;	/* model->n_months entries, or NULL */
-	int64_t year_revenue[CV_MAX_YEARS];	/* per cycle year, [0] oldest */
-	int64_t year_cost[CV_MAX_YEARS];	/* cost of lines that gave cost */
-	int64_t year_cost_revenue[CV_MAX_YEARS]; /* revenue of those lines */
-	int64_t year_returns[CV_MAX_YEARS];	/* returned amount, positive */
-	int64_t year_gross[CV_MAX_YEARS];	/* gross sales before returns */
-	int32_t first_sale, last_sale;		/* any date, CV_DATE_NONE */
-	int64_t paid_before_window;		/* payments before the window */
-	int64_t sales_before_window;		/* net sales before the window */
-	uint64_t last_invoice;			/* hash of the last invoice id */
 
 	struct credit credit;
 	float dim[DIM__COUNT];		/* latest assessment, NaN if none */
@@ -120,6 +131,10 @@ struct model {
 	size_t n_cust, cap_cust;
 	struct model_slot *hslots;	/* open-addressing index into cust */
 	size_t n_hslots;
+	void **blocks;			/* memory of customers and months */
+	size_t n_blocks;
+	char *block_cur;		/* free part of the last block */
+	size_t block_left;
 
 	struct input_stats *inputs;
 	size_t n_inputs;
@@ -137,6 +152,11 @@ void model_free(struct model *m);
 struct customer *model_find(const struct model *m, const char *id);
 /* Find or create; *created set to 1 when new. */
 struct customer *model_get(struct model *m, const char *id, int *created);
+/* Lookup with the id's cv_hash already known (the ingest's hot path). */
+struct customer *model_find_hashed(const struct model *m, const char *id,
+    uint64_t hash);
+/* c->months, allocated zeroed on first use. */
+struct month_agg *model_months(struct model *m, struct customer *c);
 /* Month slot index for a date, or -1 when outside the window. */
 int model_month_slot(const struct model *m, int32_t day);
 /* Cycle year of a date: 0 = oldest .. cycle_years-1 = latest; -1 outside. */

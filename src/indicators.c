@@ -241,12 +241,12 @@ S_customer(struct eval_customer *e, const struct model *m,
 		int from = first > y * 12 ? first : y * 12;
 		int mm = (y + 1) * 12 - from;
 		cover[y] = mm <= 0 ? 0 : mm >= 12 ? 1 : mm / 12.0;
-		e->rev_year[y] = c->year_revenue[y];
-		rev += c->year_revenue[y];
-		gross += c->year_gross[y];
-		returns += c->year_returns[y];
-		cost_rev += c->year_cost_revenue[y];
-		cost += c->year_cost[y];
+		e->rev_year[y] = c->year[y].revenue;
+		rev += c->year[y].revenue;
+		gross += c->year[y].gross;
+		returns += c->year[y].returns;
+		cost_rev += c->year[y].cost_revenue;
+		cost += c->year[y].cost;
 		if (cover[y] <= 0)
 			continue;
 		if (yg < 0 && cover[y] >= 0.5)
@@ -254,16 +254,16 @@ S_customer(struct eval_customer *e, const struct model *m,
 		/* Cycle-weighted annual revenue: partial years are annualised
 		 * and weigh by the share of the year the customer existed. */
 		wsum += cfg->year_weights[y] * cover[y];
-		wrev += cfg->year_weights[y] * (double)c->year_revenue[y];
+		wrev += cfg->year_weights[y] * (double)c->year[y].revenue;
 		/* Gross profit of a year: revenue x margin of the lines that
 		 * carry a cost; a year without sales has 0. */
-		if (c->year_cost_revenue[y] != 0) {
+		if (c->year[y].cost_revenue != 0) {
 			gp_w += cfg->year_weights[y] * cover[y];
 			wgp += cfg->year_weights[y] *
-			    (double)(c->year_cost_revenue[y] - c->year_cost[y]) *
-			    ((double)c->year_revenue[y] /
-			    (double)c->year_cost_revenue[y]);
-		} else if (c->year_revenue[y] == 0 && c->year_gross[y] == 0)
+			    (double)(c->year[y].cost_revenue - c->year[y].cost) *
+			    ((double)c->year[y].revenue /
+			    (double)c->year[y].cost_revenue);
+		} else if (c->year[y].revenue == 0 && c->year[y].gross == 0)
 			gp_w += cfg->year_weights[y] * cover[y];
 	}
 	e->rev_cycle = rev;
@@ -305,9 +305,9 @@ S_customer(struct eval_customer *e, const struct model *m,
 	 * of the year, on annualised revenue. */
 	if (yg >= 0 && m->cycle_years - yg >= 2) {
 		int ny = m->cycle_years - yg, ly = m->cycle_years - 1;
-		double f = (double)c->year_revenue[yg] / cover[yg];
-		double l = (double)c->year_revenue[ly] / cover[ly];
-		double p = (double)c->year_revenue[ly - 1] / cover[ly - 1];
+		double f = (double)c->year[yg].revenue / cover[yg];
+		double l = (double)c->year[ly].revenue / cover[ly];
+		double p = (double)c->year[ly - 1].revenue / cover[ly - 1];
 		if (f > 0)
 			e->raw[I_CAGR] = l <= 0 ? -1.0 :
 			    pow(l / f, 1.0 / (double)(ny - 1)) - 1.0;
@@ -390,7 +390,7 @@ indicators_compute(struct evaluation *ev, const struct model *m,
 	for (i = 0; i < m->n_cust && !have[IN__COUNT]; i++) {
 		int y;
 		for (y = 0; y < m->cycle_years; y++)
-			if (m->cust[i]->year_cost_revenue[y] != 0)
+			if (m->cust[i]->year[y].cost_revenue != 0)
 				have[IN__COUNT] = 1;
 	}
 	for (i = 0; i < ev->n; i++)

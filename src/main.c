@@ -744,14 +744,19 @@ struct S_job {
 	const char *path;
 	struct diag *d;
 	int rc;
+	double seconds;		/* wall-clock time of this renderer */
 };
+
+static double S_now(void);
 
 static void *
 S_job_run(void *arg)
 {
 	struct S_job *j = arg;
+	double t = S_now();
 
 	j->rc = j->rd->render(j->rep, j->path, j->d);
+	j->seconds = S_now() - t;
 	return NULL;
 }
 
@@ -762,7 +767,7 @@ S_job_run(void *arg)
  */
 static int
 S_render_all(const struct report *rep, struct outs *outs, const char *dir,
-    struct diag *d)
+    int timings, struct diag *d)
 {
 	struct S_job job[8];
 	pthread_t tid;
@@ -783,9 +788,13 @@ S_render_all(const struct report *rep, struct outs *outs, const char *dir,
 		S_job_run(&job[i]);
 	if (threaded)
 		pthread_join(tid, NULL);
-	for (i = 0; i < n_renderers && i < 8; i++)
+	for (i = 0; i < n_renderers && i < 8; i++) {
 		if (job[i].rc != 0)
 			rc = -1;
+		if (timings)
+			fprintf(stderr, "custeval: timing:   %-10s %8.3f s\n",
+			    renderers[i].filename, job[i].seconds);
+	}
 	return rc;
 }
 
@@ -1017,7 +1026,7 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	rep.config_sha256 = cfg_sha;
 
 	S_lap(o, "policies");
-	if (S_render_all(&rep, &outs, cfg.out_dir, d) != 0)
+	if (S_render_all(&rep, &outs, cfg.out_dir, o->timings, d) != 0)
 		goto done;
 	S_lap(o, "render");
 	if (o->split_by != NULL && S_split(&rep, &ev, o->split_by,

@@ -93,21 +93,21 @@ S_customer(struct model *m, const char *id, const int64_t *rev, int n,
 			continue;
 		day = cv_days_from_civil(mi / 12, mi % 12 + 1, 10);
 		c->months[i].revenue = rev[i];
-		c->year_revenue[y] += rev[i];
+		c->year[y].revenue += rev[i];
 		if (!isnan(margin)) {
-			c->year_cost_revenue[y] += rev[i];
-			c->year_cost[y] += (int64_t)llround((double)rev[i] *
+			c->year[y].cost_revenue += rev[i];
+			c->year[y].cost += (int64_t)llround((double)rev[i] *
 			    (1 - margin));
 		}
 		if (rev[i] > 0) {
 			c->months[i].orders = 1;
 			c->months[i].inv_w = (float)rev[i];
 			c->months[i].inv_day = 10;
-			c->year_gross[y] += rev[i];
+			c->year[y].gross += rev[i];
 			if (c->last_sale == CV_DATE_NONE || day > c->last_sale)
 				c->last_sale = day;
 		} else
-			c->year_returns[y] += -rev[i];
+			c->year[y].returns += -rev[i];
 		if (c->first_sale == CV_DATE_NONE || day < c->first_sale)
 			c->first_sale = day;
 	}
@@ -388,8 +388,8 @@ test_no_data_excluded_not_zeroed(void **state)
 	/* No cost data at all. */
 	for (k = 0; k < m.n_cust; k++)
 		for (i = 0; i < 4; i++)
-			m.cust[k]->year_cost_revenue[i] =
-			    m.cust[k]->year_cost[i] = 0;
+			m.cust[k]->year[i].cost_revenue =
+			    m.cust[k]->year[i].cost = 0;
 	assert_int_equal(evaluate(&ev, &m, &cfg, S_labels(d.lang), &d), 0);
 	for (k = 0; k < sizeof(absent) / sizeof(absent[0]); k++) {
 		const struct ind_info *in = &ev.ind[indicator_index(absent[k])];
