@@ -35,8 +35,15 @@ int viol_parse(const char *s);
 /* One customer-month inside the evaluation window. */
 struct month_agg {
 	int64_t revenue;	/* net sales, minor units (returns subtract) */
-	int64_t paid;		/* payments received, minor units */
 	int32_t orders;		/* invoices (returns not counted) */
+};
+
+/*
+ * Payment timing of one month, kept only when payments are read (most of
+ * a sales-only run's memory is months).
+ */
+struct month_pay {
+	int64_t paid;		/* payments received, minor units */
 	float inv_w;		/* gross sales as float, weight of inv_day */
 	float inv_day;		/* amount-weighted mean day-of-month of sales */
 	float pay_day;		/* amount-weighted mean day-of-month of payments */
@@ -70,12 +77,13 @@ struct cust_year {
 struct customer {
 	char *id;			/* id_short, or allocated if longer */
 	struct month_agg *months;	/* model->n_months entries, or NULL */
+	struct month_pay *pay;		/* the same, when payments are read */
 	int32_t first_sale, last_sale;	/* any date, CV_DATE_NONE */
 	uint64_t last_invoice;		/* hash of the last invoice id */
 	int64_t sales_before_window;	/* net sales before the window */
+	struct cust_year *year;		/* cycle_years entries, [0] oldest */
+	char id_short[8];
 	int64_t paid_before_window;	/* payments before the window */
-	char id_short[16];
-	struct cust_year year[CV_MAX_YEARS];	/* per cycle year, [0] oldest */
 
 	char *name;		/* "" if unknown */
 	enum cust_type type;
@@ -126,6 +134,7 @@ struct model {
 	int32_t first_month;	/* month index (y*12+m-1) of window start */
 	int n_months;		/* cycle_years * 12 */
 	int32_t window_start;	/* first day inside the window */
+	int track_pay;		/* keep struct month_pay (payments are read) */
 
 	struct customer **cust;	/* in order of first appearance */
 	size_t n_cust, cap_cust;
@@ -155,8 +164,13 @@ struct customer *model_get(struct model *m, const char *id, int *created);
 /* Lookup with the id's cv_hash already known (the ingest's hot path). */
 struct customer *model_find_hashed(const struct model *m, const char *id,
     uint64_t hash);
-/* c->months, allocated zeroed on first use. */
+/* The ingest's pipeline: prefetch the index slot of a hash; the first
+ * customer whose hash matches (its id still to be compared), or NULL. */
+void model_prefetch_slot(const struct model *m, uint64_t hash);
+struct customer *model_candidate(const struct model *m, uint64_t hash);
+/* c->months and c->pay, allocated zeroed on first use. */
 struct month_agg *model_months(struct model *m, struct customer *c);
+struct month_pay *model_pay(struct model *m, struct customer *c);
 /* Month slot index for a date, or -1 when outside the window. */
 int model_month_slot(const struct model *m, int32_t day);
 /* Cycle year of a date: 0 = oldest .. cycle_years-1 = latest; -1 outside. */

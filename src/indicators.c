@@ -109,15 +109,18 @@ S_payments(const struct model *m, const struct customer *c, int terms,
 		inv_left[n] = opening;
 		inv_date[n++] = (double)m->window_start - 1;
 	}
-	for (i = 0; c->months != NULL && i < m->n_months; i++) {
-		const struct month_agg *ma = &c->months[i];
+	for (i = 0; (c->months != NULL || c->pay != NULL) && i < m->n_months;
+	    i++) {
+		static const struct month_pay none;
+		const struct month_pay *mp = c->pay != NULL ? &c->pay[i] : &none;
+		int64_t revenue = c->months != NULL ? c->months[i].revenue : 0;
 		int y = (m->first_month + i) / 12, mo = (m->first_month + i) % 12 + 1;
 		double base = (double)cv_days_from_civil(y, mo, 1) - 1;
-		if (ma->revenue > 0) {
-			inv_left[n] = ma->revenue;
-			inv_date[n++] = base + (ma->inv_day > 0 ? ma->inv_day : 15);
-		} else if (ma->revenue < 0) {
-			int64_t credit = -ma->revenue;
+		if (revenue > 0) {
+			inv_left[n] = revenue;
+			inv_date[n++] = base + (mp->inv_day > 0 ? mp->inv_day : 15);
+		} else if (revenue < 0) {
+			int64_t credit = -revenue;
 			while (credit > 0 && n > head) {
 				int64_t take = credit < inv_left[n - 1] ? credit :
 				    inv_left[n - 1];
@@ -127,9 +130,9 @@ S_payments(const struct model *m, const struct customer *c, int terms,
 					n--;
 			}
 		}
-		if (ma->paid > 0) {
-			int64_t pay = ma->paid;
-			double pday = base + (ma->pay_day > 0 ? ma->pay_day : 15);
+		if (mp->paid > 0) {
+			int64_t pay = mp->paid;
+			double pday = base + (mp->pay_day > 0 ? mp->pay_day : 15);
 			while (pay > 0 && head < n) {
 				int64_t take = pay < inv_left[head] ? pay :
 				    inv_left[head];

@@ -182,6 +182,14 @@ model_months(struct model *m, struct customer *c)
 	return c->months;
 }
 
+struct month_pay *
+model_pay(struct model *m, struct customer *c)
+{
+	if (c->pay == NULL)
+		c->pay = S_alloc(m, (size_t)m->n_months * sizeof(*c->pay));
+	return c->pay;
+}
+
 static void
 S_free_customer(struct customer *c)
 {
@@ -245,6 +253,27 @@ model_find(const struct model *m, const char *id)
 	return S_find(m, id, cv_hash(id, strlen(id)));
 }
 
+void
+model_prefetch_slot(const struct model *m, uint64_t h)
+{
+	if (m->n_hslots > 0)
+		__builtin_prefetch(&m->hslots[(size_t)h & (m->n_hslots - 1)]);
+}
+
+struct customer *
+model_candidate(const struct model *m, uint64_t h)
+{
+	size_t s;
+
+	if (m->n_hslots == 0)
+		return NULL;
+	for (s = (size_t)h & (m->n_hslots - 1); m->hslots[s].c != NULL;
+	    s = (s + 1) & (m->n_hslots - 1))
+		if (m->hslots[s].hash == h)
+			return m->hslots[s].c;
+	return NULL;
+}
+
 struct customer *
 model_find_hashed(const struct model *m, const char *id, uint64_t hash)
 {
@@ -287,7 +316,8 @@ model_get(struct model *m, const char *id, int *created)
 	if ((c = S_find(m, id, h)) != NULL)
 		return c;
 	*created = 1;
-	c = S_alloc(m, sizeof(*c));
+	c = S_alloc(m, sizeof(*c) + (size_t)m->cycle_years * sizeof(*c->year));
+	c->year = (struct cust_year *)(void *)(c + 1);
 	if (strlen(id) < sizeof(c->id_short))
 		c->id = strcpy(c->id_short, id);
 	else

@@ -84,7 +84,8 @@ S_customer(struct model *m, const char *id, const int64_t *rev, int n,
 	assert_true(created);
 	c->since = since;
 	c->in_master = 1;
-	c->months = cv_calloc((size_t)m->n_months, sizeof(*c->months));
+	model_months(m, c);
+	model_pay(m, c);
 	for (i = 0; i < n && i < m->n_months; i++) {
 		int y = i / 12;
 		int32_t day;
@@ -101,8 +102,8 @@ S_customer(struct model *m, const char *id, const int64_t *rev, int n,
 		}
 		if (rev[i] > 0) {
 			c->months[i].orders = 1;
-			c->months[i].inv_w = (float)rev[i];
-			c->months[i].inv_day = 10;
+			c->pay[i].inv_w = (float)rev[i];
+			c->pay[i].inv_day = 10;
 			c->year[y].gross += rev[i];
 			if (c->last_sale == CV_DATE_NONE || day > c->last_sale)
 				c->last_sale = day;
