@@ -39,9 +39,11 @@ const char *flag_key(enum flag f);
 /* The evaluation of one customer. */
 struct eval_customer {
 	const struct customer *c;
-	double raw[IND_MAX];	/* indicator values; NaN = no data */
-	double norm[IND_MAX];	/* 0..1, direction applied; NaN = no data */
-	double contrib[IND_MAX];	/* weight x (norm - mean norm), points */
+	/* Per indicator (evaluation.n_ind entries each, one block for all
+	 * customers): */
+	double *raw;		/* indicator values; NaN = no data */
+	double *norm;		/* 0..1, direction applied; NaN = no data */
+	double *contrib;	/* weight x (norm - mean norm), points */
 	double score;		/* composite, 0..100 */
 	size_t rank;		/* 1 = best */
 	int tier;		/* index into evaluation.tiers */
@@ -89,6 +91,7 @@ struct evaluation {
 	const struct model *m;
 	const struct config *cfg;
 	struct eval_customer *ec;	/* n entries, in customer-id order */
+	double *values;			/* raw, norm, contrib of every ec */
 	size_t n;
 	size_t *by_rank;		/* indexes of ec, best first */
 	size_t n_ind;

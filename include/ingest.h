@@ -17,6 +17,8 @@ struct ingest_opts {
 	    void *ctx);
 	void *progress_ctx;
 	size_t max_messages;	/* reject messages per file kept in diag */
+	int csv_only;		/* tests: read every line with libcsv (no
+				 * fast path for lines without quotes) */
 };
 
 /*

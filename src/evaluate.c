@@ -42,6 +42,7 @@ void
 evaluation_free(struct evaluation *ev)
 {
 	free(ev->ec);
+	free(ev->values);
 	free(ev->by_rank);
 	memset(ev, 0, sizeof(*ev));
 }
@@ -1313,8 +1314,19 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 	ev->n = m->n_cust;
 	ev->ec = cv_calloc(ev->n ? ev->n : 1, sizeof(*ev->ec));
 	ev->by_rank = cv_calloc(ev->n ? ev->n : 1, sizeof(size_t));
-	for (i = 0; i < ev->n; i++)
+	ev->values = cv_malloc((ev->n ? ev->n : 1) * 3 * ndefs *
+	    sizeof(double));
+	for (i = 0; i < ev->n; i++) {
+		double *v = ev->values + i * 3 * ndefs;
+		size_t k;
+
 		ev->ec[i].c = m->cust[i];
+		ev->ec[i].raw = v;
+		ev->ec[i].norm = v + ndefs;
+		ev->ec[i].contrib = v + 2 * ndefs;
+		for (k = 0; k < 3 * ndefs; k++)
+			v[k] = k < ndefs ? NAN : 0;	/* raw: no data yet */
+	}
 	if (S_check_config(cfg, d) != 0)
 		return -1;
 

@@ -232,8 +232,6 @@ S_customer(struct eval_customer *e, const struct model *m,
 	int64_t gross = 0, returns = 0, cost_rev = 0, cost = 0, orders = 0;
 	int64_t rev = 0;
 
-	for (i = 0; i < IND_MAX; i++)
-		e->raw[i] = NAN;
 	e->days_late = NAN;
 	months = m->n_months - first;
 	if (months < 0)

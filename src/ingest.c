@@ -102,6 +102,7 @@ struct reader {
 	struct buf row;			/* field bytes, NUL-separated */
 	size_t off[MAX_FIELDS];		/* start of each field in row */
 	size_t dpos[MAX_FIELDS];	/* delimiters of a plain line */
+	int plain;			/* the row is a line read by S_plain_line */
 	size_t len[MAX_FIELDS];
 	size_t nf;			/* fields kept in the current row */
 	size_t nf_all;			/* fields seen, including those past MAX_FIELDS */
@@ -1166,7 +1167,7 @@ S_end_row(struct reader *r)
 	}
 	for (i = 0; i < r->n_header; i++) {
 		const char *s = r->row.data + r->off[i];
-		if (memchr(s, '\0', r->len[i]) != NULL) {
+		if (!r->plain && memchr(s, '\0', r->len[i]) != NULL) {
 			S_reject_at(r, (long)i + 1, 0, D_FIELD_NUL);
 			return;
 		}
@@ -1356,8 +1357,8 @@ S_parse_error(struct reader *r, int eol, const char *rest, size_t nrest)
  * Where the delimiters of a line without quotes are: scans s[0..n) for
  * the first line end, storing up to MAX_FIELDS delimiter positions in
  * r->dpos (*nd counts them all).  Returns the length of the line's text
- * (its end is at s[len], CR or LF), or -1 when s[0..n) has a quote before
- * the line end, or no line end: libcsv reads such text.  SSE2 compares 16
+ * (its end is at s[len], CR or LF), or -1 when s[0..n) has a quote or a
+ * NUL before the line end, or no line end: libcsv reads such text.  SSE2 compares 16
  * bytes at a time where the compiler offers it (every x86-64).
  */
 static long
@@ -1371,12 +1372,14 @@ S_scan_plain(struct reader *r, const char *s, size_t n, size_t *nd)
 	const __m128i vq = _mm_set1_epi8('"');
 	const __m128i vl = _mm_set1_epi8('\n');
 	const __m128i vc = _mm_set1_epi8('\r');
+	const __m128i vz = _mm_setzero_si128();
 
 	for (; i + 16 <= n; i += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
 		unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 		    _mm_or_si128(_mm_cmpeq_epi8(v, vd), _mm_cmpeq_epi8(v, vq)),
-		    _mm_or_si128(_mm_cmpeq_epi8(v, vl), _mm_cmpeq_epi8(v, vc))));
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, vl),
+		    _mm_cmpeq_epi8(v, vc)), _mm_cmpeq_epi8(v, vz))));
 
 		while (m != 0) {
 			size_t j = i + (size_t)__builtin_ctz(m);
@@ -1384,7 +1387,7 @@ S_scan_plain(struct reader *r, const char *s, size_t n, size_t *nd)
 			c = (unsigned char)s[j];
 			if (c != d) {
 				*nd = k;
-				return c == '"' ? -1 : (long)j;
+				return c == '\n' || c == '\r' ? (long)j : -1;
 			}
 			if (k < MAX_FIELDS)
 				r->dpos[k] = j;
@@ -1399,7 +1402,7 @@ S_scan_plain(struct reader *r, const char *s, size_t n, size_t *nd)
 			if (k < MAX_FIELDS)
 				r->dpos[k] = i;
 			k++;
-		} else if (c == '"') {
+		} else if (c == '"' || c == '\0') {
 			return -1;
 		} else if (c == '\n' || c == '\r') {
 			*nd = k;
@@ -1470,7 +1473,9 @@ S_plain_line(struct reader *r, const char *s, size_t n)
 		start = end + 1;
 	}
 	r->nf = k;
+	r->plain = 1;		/* no NUL: the scan stops at one */
 	S_end_row(r);
+	r->plain = 0;
 	r->nf = r->nf_all = r->big_col = 0;
 	return used;
 }
@@ -1511,6 +1516,7 @@ S_feed(struct reader *r, const char *s, size_t n)
 			}
 		}
 		if (r->at_bol && r->header_done && !r->skip_line &&
+		    !r->o->csv_only &&
 		    r->p.pstate == r->idle_state &&
 		    (len = S_plain_line(r, q, n - pos)) > 0) {
 			pos += len;

@@ -31,6 +31,8 @@ struct S_run {
 	int rc;
 };
 
+static int S_csv_only;	/* S_ingest: no fast path for plain lines */
+
 static void
 S_ingest(struct S_run *t, const char *data, size_t n, int strict)
 {
@@ -58,6 +60,7 @@ S_ingest(struct S_run *t, const char *data, size_t n, int strict)
 	memset(&o, 0, sizeof(o));
 	o.cfg = &t->cfg;
 	o.rejects = rej;
+	o.csv_only = S_csv_only;
 	t->rc = ingest_all(&t->m, &o, &t->d);
 	fclose(rej);
 }
@@ -344,6 +347,85 @@ test_trailing_empty_fields(void **state)
 	S_done(&t);
 }
 
+/*
+ * Lines without quotes are split without libcsv (S_plain_line): on random
+ * files of such lines (spaces, tabs, empty fields, blank lines, CR, CRLF,
+ * LF, wrong field counts, bad values, NUL, UTF-8) both ways must give the
+ * same counts, sums, messages and rejects.csv.
+ */
+static void
+test_plain_lines_match_libcsv(void **state)
+{
+	static const char *const atoms[] = {
+		"2024-01-05", "2024/3/7", "C1", "C2", " C3", "C1 ", "\t", " ",
+		"", "12.50", "-3", "1,5", "x", "\xE5\xAE\xA2", "7", " 8 ",
+		"0", "2023-12-31",
+	};
+	static const char *const ends[] = { "\n", "\r\n", "\r" };
+	unsigned long seed = 12345;
+	int iter;
+
+	(void)state;
+	for (iter = 0; iter < 300; iter++) {
+		struct buf b;
+		struct S_run a, c;
+		int line, f, nf;
+		size_t i;
+
+		buf_init(&b);
+		buf_add(&b, "date,customer,amount\n", 21);
+		for (line = 0; line < 40; line++) {
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			nf = (int)((seed >> 33) % 5);	/* 0..4 fields */
+			for (f = 0; f < nf; f++) {
+				const char *at;
+
+				seed = seed * 6364136223846793005UL +
+				    1442695040888963407UL;
+				at = atoms[(seed >> 33) % (sizeof(atoms) /
+				    sizeof(atoms[0]))];
+				if (f > 0)
+					buf_add(&b, ",", 1);
+				buf_add(&b, at, strlen(at));
+			}
+			if ((seed >> 20) % 29 == 0)
+				buf_add(&b, "\0", 1);
+			if (line < 39 || (seed >> 40) % 2)
+				buf_add(&b, ends[(seed >> 45) % 3],
+				    strlen(ends[(seed >> 45) % 3]));
+		}
+		S_csv_only = 0;
+		S_ingest(&a, b.data, b.len, 0);
+		S_csv_only = 1;
+		S_ingest(&c, b.data, b.len, 0);
+		S_csv_only = 0;
+		S_assert_balanced(&a);
+		assert_int_equal(a.rc, c.rc);
+		assert_int_equal(a.m.inputs[0].rows_read, c.m.inputs[0].rows_read);
+		assert_int_equal(a.m.inputs[0].rows_accepted,
+		    c.m.inputs[0].rows_accepted);
+		assert_int_equal(a.m.revenue_total, c.m.revenue_total);
+		assert_int_equal(a.m.n_cust, c.m.n_cust);
+		for (i = 0; i < a.m.n_cust; i++) {
+			assert_string_equal(a.m.cust[i]->id, c.m.cust[i]->id);
+			assert_int_equal(a.m.cust[i]->first_sale,
+			    c.m.cust[i]->first_sale);
+		}
+		assert_int_equal(a.d.n_msgs, c.d.n_msgs);
+		for (i = 0; i < a.d.n_msgs; i++) {
+			assert_int_equal(a.d.msgs[i].line, c.d.msgs[i].line);
+			assert_int_equal(a.d.msgs[i].col, c.d.msgs[i].col);
+			assert_string_equal(a.d.msgs[i].text, c.d.msgs[i].text);
+		}
+		/* rejects.csv names the (different) temporary file */
+		assert_int_equal(a.n_rejects, c.n_rejects);
+		assert_true(a.m.inputs[0].rows_read > 0);
+		S_done(&a);
+		S_done(&c);
+		buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -360,6 +442,7 @@ main(void)
 		cmocka_unit_test(test_strict_stops),
 		cmocka_unit_test(test_header_synonyms),
 		cmocka_unit_test(test_trailing_empty_fields),
+		cmocka_unit_test(test_plain_lines_match_libcsv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
