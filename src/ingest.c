@@ -103,6 +103,7 @@ struct reader {
 	size_t off[MAX_FIELDS];		/* start of each field in row */
 	size_t dpos[MAX_FIELDS];	/* delimiters of a plain line */
 	int plain;			/* the row is a line read by S_plain_line */
+	size_t bad_seq;			/* invalid sequences replaced so far */
 	size_t len[MAX_FIELDS];
 	size_t nf;			/* fields kept in the current row */
 	size_t nf_all;			/* fields seen, including those past MAX_FIELDS */
@@ -1171,7 +1172,7 @@ S_end_row(struct reader *r)
 			S_reject_at(r, (long)i + 1, 0, D_FIELD_NUL);
 			return;
 		}
-		if (enc_bad_sequences(r->er) > 0 &&
+		if (r->bad_seq > 0 &&
 		    memmem(s, r->len[i], "\xEF\xBF\xBD", 3) != NULL) {
 			S_reject_at(r, (long)i + 1, 0, D_FIELD_ENCODING,
 			    r->enc_name);
@@ -1559,6 +1560,141 @@ S_feed(struct reader *r, const char *s, size_t n)
 	}
 }
 
+/*
+ * The decoded text comes from a reader thread (read, decode, check UTF-8)
+ * through a few chunk buffers, so the parse overlaps the reading.  The
+ * chunks and their order are those of enc_read; only the thread differs.
+ */
+#define S_NBUF 4
+
+struct S_pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct enc_reader *er;
+	char *buf[S_NBUF];
+	long len[S_NBUF];		/* enc_read's result */
+	uint64_t offset[S_NBUF];	/* enc_offset after the chunk */
+	size_t bad[S_NBUF];		/* enc_bad_sequences after it */
+	unsigned long head, tail;	/* chunks produced, chunks released */
+	int quit;			/* the parse stopped: read no more */
+	int threaded;
+	pthread_t tid;
+	long end;			/* the last result (<= 0) once seen */
+	int ended;
+};
+
+/* Read one chunk into buffer i. */
+static void
+S_pipe_fill(struct S_pipe *p, unsigned i)
+{
+	p->len[i] = enc_read(p->er, p->buf[i], CHUNK);
+	p->offset[i] = enc_offset(p->er);
+	p->bad[i] = enc_bad_sequences(p->er);
+}
+
+static void *
+S_pipe_thread(void *arg)
+{
+	struct S_pipe *p = arg;
+	unsigned i;
+	int last;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->quit && p->head - p->tail == S_NBUF)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		i = (unsigned)(p->head % S_NBUF);
+		pthread_mutex_unlock(&p->mu);
+		S_pipe_fill(p, i);
+		last = p->len[i] <= 0;
+		pthread_mutex_lock(&p->mu);
+		p->head++;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		if (last)
+			return NULL;
+	}
+}
+
+static void
+S_pipe_start(struct S_pipe *p, struct enc_reader *er)
+{
+	int i;
+
+	memset(p, 0, sizeof(*p));
+	p->er = er;
+	for (i = 0; i < S_NBUF; i++)
+		p->buf[i] = cv_malloc(CHUNK);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->threaded = pthread_create(&p->tid, NULL, S_pipe_thread, p) == 0;
+}
+
+/* The next chunk (its text in *data), or the final result <= 0. */
+static long
+S_pipe_get(struct S_pipe *p, const char **data, uint64_t *offset,
+    size_t *bad)
+{
+	unsigned i = (unsigned)(p->tail % S_NBUF);
+
+	if (p->ended)
+		return p->end;
+	if (p->threaded) {
+		pthread_mutex_lock(&p->mu);
+		while (p->head == p->tail)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+	} else {
+		S_pipe_fill(p, i);
+	}
+	*data = p->buf[i];
+	*offset = p->offset[i];
+	*bad = p->bad[i];
+	if (p->len[i] <= 0) {
+		p->ended = 1;
+		p->end = p->len[i];
+	}
+	return p->len[i];
+}
+
+/* The chunk from S_pipe_get is used up: its buffer may be refilled. */
+static void
+S_pipe_release(struct S_pipe *p)
+{
+	if (!p->threaded) {
+		p->tail++;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->tail++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Stop the reader (done or not) and free the buffers. */
+static void
+S_pipe_stop(struct S_pipe *p)
+{
+	int i;
+
+	if (p->threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		/* A read under way finishes before the file is closed. */
+		pthread_join(p->tid, NULL);
+	}
+	for (i = 0; i < S_NBUF; i++)
+		free(p->buf[i]);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+}
+
 /* The file's SHA-256, computed on a second thread while the file is parsed. */
 struct S_sha_job {
 	const char *path;
@@ -1583,7 +1719,9 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	struct reader *r;
 	struct enc_reader *er = NULL;
 	struct buf work;
-	char *chunk;
+	struct S_pipe pipe;
+	const char *data = NULL;
+	uint64_t offset = 0;
 	long n = 0;
 	uint64_t total = 0, next_report = 0;
 	int rc = 0, e;
@@ -1651,7 +1789,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	else if (enc != NULL && strncmp(r->enc_name, "UTF", 3) != 0)
 		diag_add(d, D_ENCODING_CONFIGURED, path, 0L, 0L, r->enc_name);
 
-	chunk = cv_malloc(CHUNK);
+	S_pipe_start(&pipe, er);
 	S_refused = 0;
 	while (!r->stop) {
 		if (r->pend.len > 0) {
@@ -1663,18 +1801,19 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 			S_feed(r, work.data, work.len);
 			continue;
 		}
-		n = enc_read(er, chunk, CHUNK);
+		n = S_pipe_get(&pipe, &data, &offset, &r->bad_seq);
 		if (n < 0) {
 			diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(EIO));
 			rc = -1;
 			break;
 		}
 		if (n > 0) {
-			S_feed(r, chunk, (size_t)n);
-			if (o->progress != NULL && enc_offset(er) >= next_report) {
-				o->progress(path, enc_offset(er), total,
+			S_feed(r, data, (size_t)n);	/* copies what it keeps */
+			S_pipe_release(&pipe);
+			if (o->progress != NULL && offset >= next_report) {
+				o->progress(path, offset, total,
 				    o->progress_ctx);
-				next_report = enc_offset(er) + (8u << 20);
+				next_report = offset + (8u << 20);
 			}
 			continue;
 		}
@@ -1688,11 +1827,11 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		}
 		S_error(r, (long)r->nf_all + 1, 1, "", 0, D_CSV_UNTERMINATED);
 	}
+	S_pipe_stop(&pipe);
 	S_sales_drain(r);
 	free(r->sales);
 	if (r->parser_live)
 		csv_free(&r->p);
-	free(chunk);
 	if (sha_live)
 		pthread_join(sha_tid, NULL);
 	if (sha.rc != 0 && rc == 0) {
