@@ -131,16 +131,58 @@ S_cmp_order(const void *a, const void *b, void *arg)
 	return strcmp(x->c->id, y->c->id);
 }
 
+/* The sort keys of one customer, copied together so that sorting does not
+ * wander through the (large) eval_customer array. */
+struct S_key {
+	double score;
+	int64_t v;
+	const char *id;
+	size_t idx;
+};
+
+static int
+S_cmp_key(const void *a, const void *b)
+{
+	const struct S_key *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	if (x->v != y->v)
+		return x->v > y->v ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
 void
 evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
     enum ev_order by)
 {
 	struct S_order o;
+	struct S_key *k;
+	size_t i;
 
-	o.ev = ev;
-	o.by = by;
-	if (n > 1)
+	if (n < 2)
+		return;
+	if (by == EV_BY_RANK) {
+		o.ev = ev;
+		o.by = by;
 		qsort_r(idx, n, sizeof(*idx), S_cmp_order, &o);
+		return;
+	}
+	/* The same order as S_cmp_order, on compact keys. */
+	k = cv_malloc(n * sizeof(*k));
+	for (i = 0; i < n; i++) {
+		const struct eval_customer *e = &ev->ec[idx[i]];
+
+		k[i].idx = idx[i];
+		k[i].id = e->c->id;
+		k[i].score = by == EV_BY_SCORE ? e->score : 0;
+		k[i].v = by == EV_BY_GROSS_PROFIT ? e->gp_cycle :
+		    by == EV_BY_PARETO ? S_pareto_value(e) : e->rev_cycle;
+	}
+	qsort(k, n, sizeof(*k), S_cmp_key);
+	for (i = 0; i < n; i++)
+		idx[i] = k[i].idx;
+	free(k);
 }
 
 static int
