@@ -749,46 +749,77 @@ struct S_job {
 
 static double S_now(void);
 
-static void *
-S_job_run(void *arg)
-{
-	struct S_job *j = arg;
-	double t = S_now();
+/* The renderers still to start, shared by the two threads. */
+struct S_jobs {
+	pthread_mutex_t mu;
+	struct S_job *job;
+	const size_t *order;	/* indexes into job, longest first */
+	size_t n, next;
+};
 
-	j->rc = j->rd->render(j->rep, j->path, j->d);
-	j->seconds = S_now() - t;
-	return NULL;
+static void *
+S_jobs_run(void *arg)
+{
+	struct S_jobs *q = arg;
+	struct S_job *j;
+	double t;
+
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		j = q->next < q->n ? &q->job[q->order[q->next++]] : NULL;
+		pthread_mutex_unlock(&q->mu);
+		if (j == NULL)
+			return NULL;
+		t = S_now();
+		j->rc = j->rd->render(j->rep, j->path, j->d);
+		j->seconds = S_now() - t;
+	}
 }
 
 /*
- * Render every output.  They only read the evaluation, so the first (the
- * XML archive, the slowest) runs on a second thread while the others run
- * here.  The files are the same as when run one after another.
+ * Render every output.  They only read the evaluation, so two threads
+ * take them in turn, the longest first (the PDF pack, then the XML
+ * archive), and the files are the same as when run one after another.
  */
 static int
 S_render_all(const struct report *rep, struct outs *outs, const char *dir,
     int timings, struct diag *d)
 {
+	static const char *const first[] = { "pdf", "xml" };	/* longest */
 	struct S_job job[8];
+	size_t order[8], n = 0, k;
+	struct S_jobs q;
 	pthread_t tid;
-	int threaded = 0, rc = 0;
+	int threaded, rc = 0;
 	size_t i;
 
+	for (k = 0; k <= 2; k++)
+		for (i = 0; i < n_renderers && i < 8; i++) {
+			int named = strcmp(renderers[i].name, "pdf") == 0 ||
+			    strcmp(renderers[i].name, "xml") == 0;
+			if (k < 2 ? strcmp(renderers[i].name, first[k]) == 0 :
+			    !named)
+				order[n++] = i;
+		}
 	for (i = 0; i < n_renderers && i < 8; i++) {
 		job[i].rd = &renderers[i];
 		job[i].rep = rep;
 		job[i].path = S_out_add(outs, dir, renderers[i].filename);
 		job[i].d = d;
 		job[i].rc = 0;
+		job[i].seconds = 0;
 	}
-	threaded = pthread_create(&tid, NULL, S_job_run, &job[0]) == 0;
-	if (!threaded)
-		S_job_run(&job[0]);
-	for (i = 1; i < n_renderers && i < 8; i++)
-		S_job_run(&job[i]);
+	pthread_mutex_init(&q.mu, NULL);
+	q.job = job;
+	q.order = order;
+	q.n = n;
+	q.next = 0;
+	threaded = pthread_create(&tid, NULL, S_jobs_run, &q) == 0;
+	S_jobs_run(&q);
 	if (threaded)
 		pthread_join(tid, NULL);
-	for (i = 0; i < n_renderers && i < 8; i++) {
+	pthread_mutex_destroy(&q.mu);
+	for (i = 0; i < q.n; i++) {
 		if (job[i].rc != 0)
 			rc = -1;
 		if (timings)
