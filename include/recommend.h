@@ -3,6 +3,7 @@
 #define CUSTEVAL_RECOMMEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "evaluate.h"
 #include "policy.h"
@@ -19,16 +20,34 @@ struct rec_segment {
 	size_t n_pol;
 };
 
+/* The policies and checklist of customers with the same facts. */
+struct rec_group {
+	size_t first;		/* the first customer of the group */
+	size_t count;		/* customers in it */
+	struct pol_rec *pol;	/* n_pol entries */
+	size_t n_pol;
+	struct pol_check_item *item;	/* n_item entries */
+	size_t n_item;
+};
+
 struct recommend {
 	const struct pol_library *lib;
 	const struct evaluation *ev;
 	struct rec_segment *seg;
 	size_t n_seg;
 	size_t n_with_checklist;	/* customers that get a checklist */
+	/*
+	 * A customer's policies and checklist depend only on its facts (type,
+	 * tier, quadrant, class, value group, flags, weakest dimensions), and
+	 * few combinations occur, so the library is asked once per group.
+	 */
+	uint32_t *group;	/* group of each customer (ev->n) */
+	struct rec_group *groups;
+	size_t n_groups;
 };
 
-/* Build the segment summaries.  Recommendations per customer are made on
- * demand (recommend_customer), so memory does not grow with customers. */
+/* Build the segment summaries and ask the library once per group of
+ * customers with equal facts. */
 void recommend_init(struct recommend *r, const struct pol_library *lib,
     const struct evaluation *ev);
 void recommend_free(struct recommend *r);

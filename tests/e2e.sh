@@ -44,6 +44,88 @@ check "customer elements" grep -q '<customer id="C0001"' "$T/q4/report.xml"
 check "money with two decimals" grep -Eq '<revenue>[0-9]+\.[0-9]{2}</revenue>' "$T/q4/report.xml"
 check "migration element" grep -q '<migration prior-as-of="2026-07-31"' "$T/q4/report.xml"
 
+# Reasons and due dates are written once, in the policy-library; a customer's policy or
+# checklist item leaves out the ones it shares with the library, and every one resolves.
+check "library rule reason" grep -q '<rule key="tier-a" reason="A级（关键客户）：贡献最大，资源优先投入"/>' "$T/q4/report.xml"
+check "library checklist reason (type)" grep -q '<checklist-reason customer-type="dealer" reason="经销商的重点支援领域"/>' "$T/q4/report.xml"
+check "library checklist reason (dimension)" grep -q '<checklist-reason dimension="[a-z-]*" reason="针对薄弱项：' "$T/q4/report.xml"
+check "library item due date" grep -q '<item-text key="[a-z-]*" .* due-days="[0-9]*" due="2026-1[12]-[0-9]*">' "$T/q4/report.xml"
+python3 - "$T/q4/report.xml" <<'PY' >"$T/lib" 2>&1
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+lib = root.find('policy-library')
+rules = {r.get('key'): r.get('reason') for r in lib.findall('rule')}
+dims = {c.get('dimension'): c.get('reason') for c in lib.findall('checklist-reason') if c.get('dimension')}
+types = {c.get('customer-type'): c.get('reason') for c in lib.findall('checklist-reason') if c.get('customer-type')}
+dues = {i.get('key'): i.get('due') for i in lib.findall('item-text')}
+bad, omitted, written = [], 0, 0
+for c in root.findall('customers/customer'):
+    for p in c.findall('policy'):
+        r, lr = p.get('reason'), rules.get(p.get('rule'))
+        if r is None and not lr: bad.append('%s: policy %s has no reason' % (c.get('id'), p.get('key')))
+        if r is not None and r == lr: bad.append('%s: reason equal to the library written' % c.get('id'))
+        if r is None: omitted += 1
+        else: written += 1
+    for it in c.findall('checklist/item'):
+        d = it.get('dimension')
+        r, lr = it.get('reason'), dims.get(d) if d else types.get(c.get('type'))
+        if r is None and not lr: bad.append('%s: item %s has no reason' % (c.get('id'), it.get('key')))
+        if r is not None and r == lr: bad.append('%s: item reason equal to the library written' % c.get('id'))
+        due, ld = it.get('due'), dues.get(it.get('key'))
+        if due is None and not ld: bad.append('%s: item %s has no due date' % (c.get('id'), it.get('key')))
+        if due is not None and due == ld: bad.append('%s: due equal to the library written' % c.get('id'))
+        if r is None: omitted += 1
+if omitted == 0 or written == 0: bad.append('omitted %d, written %d: want both' % (omitted, written))
+seg = root.find('segments/segment/policy')
+if seg is None or not seg.get('reason'): bad.append('segment policies carry their reason')
+print('\n'.join(bad[:10])); sys.exit(1 if bad else 0)
+PY
+if [ $? = 0 ]; then ok; else bad "library reasons"; cat "$T/lib"; fi
+# An archive written before the library held the reasons (every reason and due date on the
+# customer, none in the library) is still valid and gives the same migration as --prior.
+python3 - "$T/q3/report.xml" "$T/q3-old.xml" <<'PY' >"$T/old" 2>&1
+import sys, xml.etree.ElementTree as ET
+tree = ET.parse(sys.argv[1]); root = tree.getroot()
+lib = root.find('policy-library')
+rules = {r.get('key'): r.get('reason') for r in lib.findall('rule')}
+dims = {c.get('dimension'): c.get('reason') for c in lib.findall('checklist-reason') if c.get('dimension')}
+types = {c.get('customer-type'): c.get('reason') for c in lib.findall('checklist-reason') if c.get('customer-type')}
+dues = {i.get('key'): i.get('due') for i in lib.findall('item-text')}
+for c in root.findall('customers/customer'):
+    for p in c.findall('policy'):
+        if p.get('reason') is None: p.set('reason', rules[p.get('rule')])
+    for it in c.findall('checklist/item'):
+        if it.get('reason') is None:
+            it.set('reason', dims[it.get('dimension')] if it.get('dimension') else types[c.get('type')])
+        if it.get('due') is None: it.set('due', dues[it.get('key')])
+for e in lib.findall('rule') + lib.findall('checklist-reason'): lib.remove(e)
+for i in lib.findall('item-text'): del i.attrib['due']
+tree.write(sys.argv[2], encoding='UTF-8', xml_declaration=True)
+PY
+if [ $? = 0 ]; then ok; else bad "old-style archive"; cat "$T/old"; fi
+check "old-style archive valid" xmllint --noout --stream --schema templates/report.xsd "$T/q3-old.xml"
+expect_rc 0 "old-style archive as prior" "$CV" run --config samples/demo.xml --prior "$T/q3-old.xml" --out "$T/q4-old" --quiet
+check "same migration from an old-style prior" sh -c "sed '/<migration/s/ prior-path=\"[^\"]*\"//' '$T/q4/report.xml' > '$T/m1' && sed '/<migration/s/ prior-path=\"[^\"]*\"//' '$T/q4-old/report.xml' > '$T/m2' && cmp '$T/m1' '$T/m2'"
+
+# Hostile customer names, ids, regions and reps: escaped, cleaned, still valid XML.
+printf '日期,单据编号,客户编码,金额\n2026-01-10,X1,H1,101.00\n2026-02-10,X2,"H<2>&""q""",102.00\n2026-03-10,X3,H3,103.00\n' > "$T/h-sales.csv"
+printf '客户编码,客户名称,客户类型,区域,业务员\nH1,"A<b>&c ""q"" '"'"'s ]]> x",经销商,"r&d<",">rep"\n"H<2>&""q""","ctl\001\013 tab\there cr\rend",批发商,"&amp;",rep\nH3,"fffe[\357\277\276] emoji[\360\237\230\200]",零售商,a,b\n' > "$T/h-customers.csv"
+expect_rc 0 "hostile names" "$CV" run --sales "$T/h-sales.csv" --customers "$T/h-customers.csv" --as-of 2026-12-31 --out "$T/hn" --quiet
+check "hostile names: report.xml valid" xmllint --noout --stream --schema templates/report.xsd "$T/hn/report.xml"
+check "hostile names: escaped" grep -qF 'name="A&lt;b&gt;&amp;c &quot;q&quot; '"'"'s ]]&gt; x" type="dealer" region="r&amp;d&lt;" rep="&gt;rep"' "$T/hn/report.xml"
+python3 - "$T/hn/report.xml" <<'PY' >"$T/hnp" 2>&1
+import sys, xml.etree.ElementTree as ET
+c = {e.get('id'): e for e in ET.parse(sys.argv[1]).getroot().iter('customer')}
+bad = []
+if c['H1'].get('name') != 'A<b>&c "q" \'s ]]> x': bad.append('H1 name %r' % c['H1'].get('name'))
+if 'H<2>&"q"' not in c: bad.append('id with markup lost: %r' % sorted(c))
+elif c['H<2>&"q"'].get('region') != '&amp;': bad.append('region %r' % c['H<2>&"q"'].get('region'))
+elif any(ord(ch) < 0x20 for ch in c['H<2>&"q"'].get('name')): bad.append('control character kept')
+if '\ufffe' in c['H3'].get('name') or '\U0001F600' not in c['H3'].get('name'): bad.append('H3 name %r' % c['H3'].get('name'))
+print('\n'.join(bad)); sys.exit(1 if bad else 0)
+PY
+if [ $? = 0 ]; then ok; else bad "hostile names read back"; cat "$T/hnp"; fi
+
 # PDF: Chinese text extractable, fonts embedded, structure clean
 if pdftotext "$T/q4/report.pdf" "$T/q4.txt" 2>/dev/null; then ok; else bad "pdftotext"; fi
 check "pdf has the tier heading in Chinese" grep -q '客户分级' "$T/q4.txt"
