@@ -17,6 +17,7 @@
 #include "prior.h"
 #include "recommend.h"
 #include "render.h"
+#include "render_xml_int.h"
 #include "util.h"
 
 #define REPORT_FORMAT_VERSION "1"
@@ -323,16 +324,10 @@ S_summary(struct xw *x, const struct report *r)
 
 /* ---- the customers: own formatting into a byte buffer ---- */
 
-/* Bytes of the customer section not yet handed to the writer. */
-struct S_out {
-	char *p;
-	size_t n, cap;
-};
-
 #define S_FLUSH_AT ((size_t)1 << 20)	/* hand over in chunks of ~1 MiB */
 
 static void
-S_grow(struct S_out *o, size_t need)
+S_grow(struct rx_out *o, size_t need)
 {
 	size_t cap = o->cap ? o->cap : 4096;
 
@@ -344,7 +339,7 @@ S_grow(struct S_out *o, size_t need)
 
 /* Room for need more bytes; returns where they go. */
 static inline char *
-S_room(struct S_out *o, size_t need)
+S_room(struct rx_out *o, size_t need)
 {
 	if (o->cap - o->n < need)
 		S_grow(o, need);
@@ -352,7 +347,7 @@ S_room(struct S_out *o, size_t need)
 }
 
 static inline void
-S_put(struct S_out *o, const char *s, size_t n)
+S_put(struct rx_out *o, const char *s, size_t n)
 {
 	if (n == 0)
 		return;
@@ -368,8 +363,8 @@ S_put(struct S_out *o, const char *s, size_t n)
  * an XML character (as S_clean does): bytes that are not UTF-8, C0 controls
  * other than tab, LF and CR, U+FFFE and U+FFFF.
  */
-static void
-S_esc(struct S_out *o, const char *s, int attr)
+void
+rx_esc(struct rx_out *o, const char *s, int attr)
 {
 	const unsigned char *p = (const unsigned char *)s, *end, *run;
 
@@ -464,7 +459,7 @@ S_digits(char *e, uint64_t v)
 }
 
 static void
-S_uint(struct S_out *o, uint64_t v)
+S_uint(struct rx_out *o, uint64_t v)
 {
 	char b[24], *s = S_digits(b + sizeof(b), v);
 
@@ -473,7 +468,7 @@ S_uint(struct S_out *o, uint64_t v)
 
 /* Money in minor units, as cv_money_str writes it: "-1234.56". */
 static void
-S_money(struct S_out *o, int64_t minor)
+S_money(struct rx_out *o, int64_t minor)
 {
 	uint64_t u = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
 	char b[32], *e = b + sizeof(b) - 2, *s;
@@ -493,8 +488,8 @@ S_money(struct S_out *o, int64_t minor)
  * to an integer gives printf's digits unless x lies that close to a half;
  * those rare values, and large or non-finite ones, go through cv_fixed.
  */
-static void
-S_fix6(struct S_out *o, double v)
+void
+rx_fix6(struct rx_out *o, double v)
 {
 	double a = v < 0 ? -v : v, x = a * 1e6, f;
 	char b[64], *e = b + sizeof(b) - 6, *s;
@@ -525,12 +520,12 @@ slow:
 
 /* ` name="v"` with v escaped. */
 static void
-S_oattr(struct S_out *o, const char *name, const char *v)
+S_oattr(struct rx_out *o, const char *name, const char *v)
 {
 	S_LIT(o, " ");
 	S_put(o, name, strlen(name));
 	S_LIT(o, "=\"");
-	S_esc(o, v != NULL ? v : "", 1);
+	rx_esc(o, v != NULL ? v : "", 1);
 	S_LIT(o, "\"");
 }
 
@@ -593,11 +588,11 @@ struct S_plan {
 	struct S_tally *lib;	/* the library entries, in output order */
 	size_t n_lib;
 	/* Markup that is the same for every customer, escaped once. */
-	struct S_out f_ind[IND_MAX];	/* <indicator key="K" raw=" */
-	struct S_out f_up[IND_MAX];	/* <raised-by indicator="K" */
-	struct S_out f_down[IND_MAX];	/* <lowered-by indicator="K" */
-	struct S_out f_tier[CFG_MAX_TIERS];	/* <tier>K</tier> */
-	struct S_out f_flag[FLAG__COUNT];	/* <flag>K</flag> */
+	struct rx_out f_ind[IND_MAX];	/* <indicator key="K" raw=" */
+	struct rx_out f_up[IND_MAX];	/* <raised-by indicator="K" */
+	struct rx_out f_down[IND_MAX];	/* <lowered-by indicator="K" */
+	struct rx_out f_tier[CFG_MAX_TIERS];	/* <tier>K</tier> */
+	struct rx_out f_flag[FLAG__COUNT];	/* <flag>K</flag> */
 };
 
 static uint32_t
@@ -605,7 +600,7 @@ S_intern(struct S_plan *pl, const char *raw)
 {
 	uint64_t h = cv_hash(raw, strlen(raw));
 	size_t i, mask;
-	struct S_out o = { NULL, 0, 0 };
+	struct rx_out o = { NULL, 0, 0 };
 	struct S_str *s;
 
 	if (pl->n_s * 2 >= pl->n_s_slot) {
@@ -631,7 +626,7 @@ S_intern(struct S_plan *pl, const char *raw)
 		pl->cap_s = pl->cap_s ? pl->cap_s * 2 : 64;
 		pl->s = cv_realloc(pl->s, pl->cap_s * sizeof(*pl->s));
 	}
-	S_esc(&o, raw, 1);
+	rx_esc(&o, raw, 1);
 	S_put(&o, "", 1);
 	s = &pl->s[pl->n_s];
 	s->raw = cv_strdup(raw);
@@ -770,30 +765,30 @@ S_frags(struct S_plan *pl, const struct evaluation *ev)
 
 	for (k = 0; k < ev->n_ind && k < IND_MAX; k++) {
 		S_LIT(&pl->f_ind[k], "\n   <indicator key=\"");
-		S_esc(&pl->f_ind[k], ev->ind[k].key, 1);
+		rx_esc(&pl->f_ind[k], ev->ind[k].key, 1);
 		S_LIT(&pl->f_ind[k], "\" raw=\"");
 		S_LIT(&pl->f_up[k], "\n    <raised-by indicator=\"");
-		S_esc(&pl->f_up[k], ev->ind[k].key, 1);
+		rx_esc(&pl->f_up[k], ev->ind[k].key, 1);
 		S_LIT(&pl->f_up[k], "\"");
 		S_LIT(&pl->f_down[k], "\n    <lowered-by indicator=\"");
-		S_esc(&pl->f_down[k], ev->ind[k].key, 1);
+		rx_esc(&pl->f_down[k], ev->ind[k].key, 1);
 		S_LIT(&pl->f_down[k], "\"");
 	}
 	for (k = 0; k < ev->n_tiers && k < CFG_MAX_TIERS; k++) {
 		S_LIT(&pl->f_tier[k], "\n   <tier>");
-		S_esc(&pl->f_tier[k], ev->tiers[k].key, 0);
+		rx_esc(&pl->f_tier[k], ev->tiers[k].key, 0);
 		S_LIT(&pl->f_tier[k], "</tier>");
 	}
 	for (k = 0; k < FLAG__COUNT; k++) {
 		S_LIT(&pl->f_flag[k], "\n   <flag>");
-		S_esc(&pl->f_flag[k], flag_key((enum flag)k), 0);
+		rx_esc(&pl->f_flag[k], flag_key((enum flag)k), 0);
 		S_LIT(&pl->f_flag[k], "</flag>");
 	}
 }
 
 /* Appends a prepared fragment. */
 static void
-S_frag(struct S_out *o, const struct S_out *f)
+S_frag(struct rx_out *o, const struct rx_out *f)
 {
 	S_put(o, f->p, f->n);
 }
@@ -899,7 +894,7 @@ S_is_lib(const struct S_plan *pl, int kind, uint32_t who, uint32_t reason)
 }
 
 static void
-S_sput(struct S_out *o, const struct S_plan *pl, uint32_t id)
+S_sput(struct rx_out *o, const struct S_plan *pl, uint32_t id)
 {
 	S_put(o, pl->s[id].esc, pl->s[id].len);
 }
@@ -907,18 +902,18 @@ S_sput(struct S_out *o, const struct S_plan *pl, uint32_t id)
 /* An attribute (lead is ` name="`) with six decimals, left out for NaN as
  * S_attr_num does. */
 static void
-S_onum(struct S_out *o, const char *lead, double v)
+S_onum(struct rx_out *o, const char *lead, double v)
 {
 	if (isnan(v))
 		return;
 	S_put(o, lead, strlen(lead));
-	S_fix6(o, v);
+	rx_fix6(o, v);
 	S_LIT(o, "\"");
 }
 
 /* One <customer> element, indented as xmlTextWriter indents the frame. */
 static void
-S_customer(struct S_out *o, const struct report *r, const struct S_plan *pl,
+S_customer(struct rx_out *o, const struct report *r, const struct S_plan *pl,
     size_t i)
 {
 	const struct evaluation *ev = r->ev;
@@ -941,21 +936,21 @@ S_customer(struct S_out *o, const struct report *r, const struct S_plan *pl,
 	S_LIT(o, "\" months-present=\"");
 	S_uint(o, (uint64_t)(e->months > 0 ? e->months : 0));
 	S_LIT(o, "\">\n   <score>");
-	S_fix6(o, e->score);
+	rx_fix6(o, e->score);
 	S_LIT(o, "</score>\n   <rank>");
 	S_uint(o, e->rank);
 	S_LIT(o, "</rank>");
 	S_frag(o, &pl->f_tier[e->tier]);
 	S_LIT(o, "\n   <quadrant>");
-	S_esc(o, e->quadrant != NULL ? e->quadrant : "", 0);
+	rx_esc(o, e->quadrant != NULL ? e->quadrant : "", 0);
 	S_LIT(o, "</quadrant>\n   <lifecycle>");
-	S_esc(o, e->lifecycle != NULL ? e->lifecycle : "", 0);
+	rx_esc(o, e->lifecycle != NULL ? e->lifecycle : "", 0);
 	S_LIT(o, "</lifecycle>\n   <value-group>");
-	S_esc(o, e->value_group != NULL ? e->value_group : "", 0);
+	rx_esc(o, e->value_group != NULL ? e->value_group : "", 0);
 	S_LIT(o, "</value-group>\n   <volume>");
-	S_fix6(o, e->volume);
+	rx_fix6(o, e->volume);
 	S_LIT(o, "</volume>\n   <loyalty>");
-	S_fix6(o, e->loyalty);
+	rx_fix6(o, e->loyalty);
 	S_LIT(o, "</loyalty>\n   <revenue>");
 	S_money(o, e->rev_cycle);
 	S_LIT(o, "</revenue>\n   <gross-profit>");
@@ -972,7 +967,7 @@ S_customer(struct S_out *o, const struct report *r, const struct S_plan *pl,
 		if (isnan(e->raw[k]))
 			continue;
 		S_frag(o, &pl->f_ind[k]);
-		S_fix6(o, e->raw[k]);
+		rx_fix6(o, e->raw[k]);
 		S_LIT(o, "\"");
 		S_onum(o, " normalized=\"", e->norm[k]);
 		if (ev->ind[k].weight > 0)
@@ -1137,7 +1132,7 @@ S_segments(struct xw *x, const struct report *r)
 
 /* Hands the buffered customer bytes to the writer. */
 static void
-S_raw(struct xw *x, struct S_out *o)
+S_raw(struct xw *x, struct rx_out *o)
 {
 	if (!x->err && o->n > 0 &&
 	    xmlTextWriterWriteRawLen(x->w, (const xmlChar *)o->p, (int)o->n) < 0)
@@ -1150,7 +1145,7 @@ render_xml(const struct report *r, const char *path, struct diag *d)
 {
 	struct xw x;
 	struct S_plan pl;
-	struct S_out o = { NULL, 0, 0 };
+	struct rx_out o = { NULL, 0, 0 };
 	size_t i;
 
 	x.err = 0;

@@ -1,4 +1,7 @@
-/* test_core.c: unit tests of util (money, dates, UTF-8, SHA-256), diag, model and config. */
+/* test_core.c: unit tests of util (money, dates, UTF-8, SHA-256), diag, model, config, and the
+ * XML renderer's number formatter and escaper. */
+#include <float.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,12 +11,14 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libxml/parser.h>
 
 #include "config.h"
 #include "diag.h"
 #include "labels.h"
 #include "model.h"
 #include "policy.h"
+#include "render_xml_int.h"
 #include "util.h"
 #include "value.h"
 
@@ -339,6 +344,297 @@ test_labels_match_policies(void **state)
 	diag_free(&d);
 }
 
+/* Deterministic pseudo-random numbers (xorshift64*). */
+static uint64_t S_seed = 0x9e3779b97f4a7c15u;
+
+static uint64_t
+S_next(void)
+{
+	S_seed ^= S_seed >> 12;
+	S_seed ^= S_seed << 25;
+	S_seed ^= S_seed >> 27;
+	return S_seed * 0x2545f4914f6cdd1du;
+}
+
+/* Uniform in [0, 1). */
+static double
+S_unit(void)
+{
+	return (double)(S_next() >> 11) * 0x1p-53;
+}
+
+/* rx_fix6(v) must be cv_fixed(v, 6), byte for byte; counts the values. */
+static void
+S_fix6_check(struct rx_out *o, double v, long *n_checked)
+{
+	char want[64];
+
+	cv_fixed(v, 6, want);
+	o->n = 0;
+	rx_fix6(o, v);
+	if (o->n != strlen(want) || memcmp(o->p, want, o->n) != 0)
+		fail_msg("rx_fix6(%a): '%.*s', cv_fixed: '%s'", v, (int)o->n,
+		    o->p, want);
+	(*n_checked)++;
+}
+
+/* v and -v, and k ulps either side of both. */
+static void
+S_fix6_around(struct rx_out *o, double v, int k, long *n_checked)
+{
+	double up = v, down = v;
+	int i;
+
+	S_fix6_check(o, v, n_checked);
+	S_fix6_check(o, -v, n_checked);
+	for (i = 0; i < k; i++) {
+		up = nextafter(up, INFINITY);
+		down = nextafter(down, -INFINITY);
+		S_fix6_check(o, up, n_checked);
+		S_fix6_check(o, -up, n_checked);
+		S_fix6_check(o, down, n_checked);
+		S_fix6_check(o, -down, n_checked);
+	}
+}
+
+/*
+ * The XML renderer's fixed-point formatter against cv_fixed(v, 6) (printf):
+ * a sweep over magnitudes, decimal halves of 1e-6 and their neighbours,
+ * binary ties, integers, denormals, the fast path's upper limit and the
+ * values it leaves to cv_fixed.
+ */
+static void
+test_xml_fix6(void **state)
+{
+	static const double fixed[] = {
+		0.0, 1.0, 0.5, 1e-6, 5e-7, 4.9999999999999998e-7, 1.5e-6,
+		2.5e-6, 0.1, 0.123456, 0.1234565, 0.9999995, 9.9999995,
+		99.9999995, 0.000001499999, 123456789.123456, 1e9, 1e12, 1e15,
+		1e16, 1e17, 1e21, 1e22, 1e300, DBL_MAX, DBL_MIN, DBL_TRUE_MIN,
+		0x1p52 / 1e6, 0x1p53 / 1e6, 4503599627.370496,
+		4503599627.3704955, 9007199254.740992, 0x1p-20, 0x1p-30,
+		2.2250738585072009e-308,
+	};
+	struct rx_out o = { NULL, 0, 0 };
+	long n = 0;
+	char b[64];
+	size_t i;
+	int e, k;
+
+	(void)state;
+	/* Not numbers: the renderer leaves NaN attributes out, but writes
+	 * what cv_fixed writes where it does not check (score, volume,
+	 * loyalty). */
+	S_fix6_check(&o, NAN, &n);
+	S_fix6_check(&o, -NAN, &n);
+	S_fix6_check(&o, INFINITY, &n);
+	S_fix6_check(&o, -INFINITY, &n);
+	o.n = 0;
+	rx_fix6(&o, NAN);
+	rx_fix6(&o, INFINITY);
+	rx_fix6(&o, -INFINITY);
+	rx_fix6(&o, -0.0);
+	rx_fix6(&o, -1e-7);
+	assert_int_equal(o.n, strlen("NaNinf-inf0.0000000.000000"));
+	assert_memory_equal(o.p, "NaNinf-inf0.0000000.000000", o.n);
+	assert_string_equal(cv_fixed(-0.0, 6, b), "0.000000");
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		S_fix6_around(&o, fixed[i], 4, &n);
+
+	/* Every decimal magnitude from 1e-9 to 1e15, mantissa uniform. */
+	for (e = -9; e <= 15; e++) {
+		double scale = pow(10.0, e);
+		for (k = 0; k < 40000; k++) {
+			double v = (1.0 + 9.0 * S_unit()) * scale;
+			S_fix6_check(&o, (S_next() & 1) ? -v : v, &n);
+		}
+	}
+	/* Random bit patterns, binary exponents 2^-40 .. 2^60. */
+	for (k = 0; k < 500000; k++) {
+		uint64_t bits = S_next();
+		uint64_t ex = 1023 - 40 + (bits >> 12) % 101;
+		uint64_t u = (bits & 0x800fffffffffffffu) | ex << 52;
+		double v;
+		memcpy(&v, &u, sizeof(v));
+		S_fix6_check(&o, v, &n);
+	}
+	/* Decimal halves (m + 0.5) * 1e-6 as the nearest double, and 8 ulps
+	 * either side, for m of 1 to 16 digits: where the fast path must give
+	 * way to printf. */
+	for (k = 0; k < 50000; k++) {
+		uint64_t m = S_next() % (uint64_t)pow(10.0, 1 + k % 16);
+		double h = (double)(2 * m + 1) / 2e6;
+		S_fix6_around(&o, h, k % 8 == 0 ? 8 : 2, &n);
+	}
+	/* Binary ties: j / 128 (j odd) is exactly (7812.5 * j) * 1e-6; ties
+	 * round to even.  And j / 64 lands exactly on a digit. */
+	for (k = 0; k < 100000; k++) {
+		uint64_t j = 2 * (S_next() % ((uint64_t)1 << (1 + k % 40))) + 1;
+		S_fix6_around(&o, (double)j / 128.0, 1, &n);
+		S_fix6_check(&o, (double)j / 64.0, &n);
+	}
+	/* Integers up to 2^53 and beyond, and small ones. */
+	for (k = 0; k < 200000; k++) {
+		uint64_t j = S_next() >> (11 + k % 53);
+		S_fix6_check(&o, (double)j, &n);
+		S_fix6_check(&o, -(double)j, &n);
+		S_fix6_check(&o, (double)(k - 100000), &n);
+	}
+	/* Denormals and tiny values (all "0.000000"), and up to 2e-6. */
+	for (k = 0; k < 100000; k++) {
+		uint64_t u = S_next() >> (12 + k % 52);
+		double v;
+		memcpy(&v, &u, sizeof(v));
+		S_fix6_check(&o, v, &n);
+		S_fix6_check(&o, -v, &n);
+		S_fix6_check(&o, 2e-6 * S_unit(), &n);
+	}
+	/* Around the fast path's limit x = |v| * 1e6 < 2^52. */
+	for (k = 0; k < 100000; k++) {
+		double v = 0x1p52 / 1e6 * (0.999 + 0.002 * S_unit());
+		S_fix6_check(&o, (k & 1) ? -v : v, &n);
+	}
+	assert_true(n > 3000000);
+	free(o.p);
+}
+
+/* What the escaper promises for the parsed value: every byte that is not
+ * UTF-8, and C0 controls but tab, LF and CR, U+FFFE, U+FFFF, become '?'. */
+static char *
+S_cleaned(const char *s)
+{
+	const char *p = s, *end = s + strlen(s), *q;
+	char *r = cv_malloc(strlen(s) + 1), *w = r;
+	long cp;
+
+	while (p < end) {
+		q = p;
+		cp = cv_utf8_next(&p, end);
+		if (cp < 0) {
+			*w++ = '?';
+			p = q + 1;
+		} else if ((cp < 0x20 && cp != '\t' && cp != '\n' &&
+		    cp != '\r') || cp == 0xFFFE || cp == 0xFFFF)
+			*w++ = '?';
+		else {
+			memcpy(w, q, (size_t)(p - q));
+			w += p - q;
+		}
+	}
+	*w = '\0';
+	return r;
+}
+
+/* s escaped into <a x=".."/>..</a> must be well-formed, and the attribute
+ * and the text must read back as S_cleaned(s): as s itself when s is valid. */
+static void
+S_esc_check(const char *s)
+{
+	struct rx_out ea = { NULL, 0, 0 }, et = { NULL, 0, 0 };
+	char *want = S_cleaned(s), *doc;
+	const char *attr, *text;
+	xmlChar *xa, *xt;
+	xmlDocPtr x;
+	size_t n;
+
+	rx_esc(&ea, s, 1);
+	rx_esc(&et, s, 0);
+	n = ea.n + et.n + sizeof("<a x=\"\"></a>") - 1;
+	doc = cv_malloc(n + 1);
+	snprintf(doc, n + 1, "<a x=\"%.*s\">%.*s</a>", (int)ea.n, ea.p,
+	    (int)et.n, et.p);
+	x = xmlReadMemory(doc, (int)n, "esc.xml", NULL, XML_PARSE_NONET);
+	if (x == NULL)
+		fail_msg("not well-formed: %s", doc);
+	xa = xmlGetProp(xmlDocGetRootElement(x), (const xmlChar *)"x");
+	xt = xmlNodeGetContent(xmlDocGetRootElement(x));
+	attr = xa != NULL ? (const char *)xa : "";
+	text = xt != NULL ? (const char *)xt : "";
+	if (strcmp(attr, want) != 0 || strcmp(text, want) != 0)
+		fail_msg("%s: attribute '%s', text '%s', expected '%s'", doc,
+		    attr, text, want);
+	if (cv_utf8_valid(s, strlen(s)))
+		assert_string_equal(text, s);
+	xmlFree(xa);
+	xmlFree(xt);
+	xmlFreeDoc(x);
+	free(doc);
+	free(want);
+	free(ea.p);
+	free(et.p);
+}
+
+/*
+ * The XML renderer's one-pass escaper, as attribute value and as text:
+ * markup characters, whitespace, every C0 control, noncharacters,
+ * surrogates, overlong and cut-short sequences, 2- to 4-byte characters,
+ * alone and in pseudo-random strings.
+ */
+static void
+test_xml_escape(void **state)
+{
+	static const char *const frag[] = {
+		"<", ">", "&", "\"", "'", "]]>", "]]", "\t", "\r", "\n", "\r\n",
+		"a", "Zz 09", " ", "&amp;", "&#0;", "<![CDATA[x]]>", "\x7F",
+		"\xC3\xA9",			/* é */
+		"\xC2\x80", "\xC2\x9F",	/* C1 controls, XML characters */
+		"客户", "\xE0\xA0\x80",		/* U+0800 */
+		"\xED\x9F\xBF", "\xEE\x80\x80",	/* U+D7FF, U+E000 */
+		"\xEF\xBF\xBD",			/* U+FFFD */
+		"\xEF\xBF\xBE", "\xEF\xBF\xBF",	/* U+FFFE, U+FFFF */
+		"\xED\xA0\x80", "\xED\xBF\xBF",	/* lone surrogates */
+		"\xED\xA0\xBD\xED\xB8\x80",	/* a CESU-8 pair */
+		"\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xE0\x9F\xBF",
+		"\xF0\x80\x80\xAF", "\xF0\x8F\xBF\xBF",	/* overlong */
+		"\xE4\xBD", "\xF0\x9F\x98", "\xC3", "\xF0",	/* cut short */
+		"\x80", "\xBF", "\xFE", "\xFF", "\xF5\x80\x80\x80",
+		"\xF4\x90\x80\x80",		/* above U+10FFFF */
+		"\xF0\x9F\x98\x80",		/* U+1F600 */
+		"\xF4\x8F\xBF\xBF",		/* U+10FFFF */
+		"\xF0\x90\x80\x80",		/* U+10000 */
+	};
+	size_t nf = sizeof(frag) / sizeof(frag[0]), i;
+	char s[256];
+	int c, k, j, m;
+
+	(void)state;
+	S_esc_check("");
+	for (i = 0; i < nf; i++) {
+		S_esc_check(frag[i]);
+		snprintf(s, sizeof(s), "x%sy%s", frag[i], frag[i]);
+		S_esc_check(s);
+	}
+	for (c = 1; c < 0x20; c++) {
+		snprintf(s, sizeof(s), "a%cb<%c>", c, c);
+		S_esc_check(s);
+	}
+	/* Cut-short sequences at the very end of the string. */
+	S_esc_check("abc\xE4\xBD");
+	S_esc_check("abc\xF0\x9F\x98");
+	S_esc_check("\xE4\xBD\xA0\xE4");
+	for (k = 0; k < 30000; k++) {
+		size_t len = 0;
+		m = (int)(S_next() % 12);
+		for (j = 0; j < m; j++) {
+			const char *f;
+			if (S_next() % 8 == 0) {
+				/* one byte, any value but NUL */
+				char one[2] = { (char)(1 + S_next() % 255), 0 };
+				f = one;
+				memcpy(s + len, f, 2);
+				len += 1;
+				continue;
+			}
+			f = frag[S_next() % nf];
+			memcpy(s + len, f, strlen(f) + 1);
+			len += strlen(f);
+		}
+		s[len] = '\0';
+		S_esc_check(s);
+	}
+}
+
 int
 main(void)
 {
@@ -353,6 +649,8 @@ main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_labels_match_policies),
+		cmocka_unit_test(test_xml_fix6),
+		cmocka_unit_test(test_xml_escape),
 	};
 
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
