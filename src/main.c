@@ -73,7 +73,7 @@ static const char S_usage[] =
 "  --per-customer        also write DIR/customers/ID.pdf: one scorecard letter per customer\n"
 "  --split-by region|rep|type  also write DIR/by-KEY/VALUE.pdf: one pack per region, rep or type\n"
 "  --quiet               no progress line and no notes\n"
-"  --timings             print the seconds each stage took to stderr\n"
+"  --timings             print the seconds each stage and output took to stderr\n"
 "exit status: 0 ok, 1 usage error, 2 invalid config or data, 3 I/O error\n";
 
 static const char S_usage_cn[] =
@@ -105,7 +105,7 @@ static const char S_usage_cn[] =
 "  --per-customer        另为每个客户生成 DIR/customers/编码.pdf 评估通知函\n"
 "  --split-by region|rep|type  另按区域、业务员或客户类型各生成一份报告 DIR/by-KEY/取值.pdf\n"
 "  --quiet               不显示进度与提示\n"
-"  --timings             在标准错误输出各阶段耗时\n"
+"  --timings             在标准错误输出各阶段及各输出文件耗时\n"
 "退出码：0 成功，1 命令行用法错误，2 配置或数据无效，3 读写错误\n";
 
 static const char S_usage_tw[] =
@@ -137,7 +137,7 @@ static const char S_usage_tw[] =
 "  --per-customer        另為每位客戶產生 DIR/customers/編碼.pdf 評估通知函\n"
 "  --split-by region|rep|type  另依區域、業務員或客戶類型各產生一份報告 DIR/by-KEY/值.pdf\n"
 "  --quiet               不顯示進度與提示\n"
-"  --timings             在標準錯誤輸出各階段耗時\n"
+"  --timings             在標準錯誤輸出各階段及各輸出檔案耗時\n"
 "結束碼：0 成功，1 命令列用法錯誤，2 設定或資料無效，3 讀寫錯誤\n";
 
 /* --help in the language --lang names; English when none is given. */

@@ -308,6 +308,11 @@ expect_rc 3 "missing input file" "$CV" run --sales "$T/nope.csv" --lang en --out
 check "failed run leaves no report" sh -c "! test -e '$T/nf/report.pdf'"
 expect_rc 0 "sales only, built-in profile" "$CV" run --sales samples/sales.csv --as-of 2026-10-31 --out "$T/so" --quiet
 check "sales-only report valid" xmllint --noout --stream --schema templates/report.xsd "$T/so/report.xml"
+expect_rc 0 "--timings" "$CV" run --sales samples/sales.csv --as-of 2026-10-31 --out "$T/tm" --quiet --timings
+for w in ingest evaluate render report.pdf report.xml scores.csv; do
+	grep_err "--timings names $w" "timing: *$w .* s"
+done
+cmp -s "$T/tm/report.xml" "$T/so/report.xml" && ok || bad "--timings changes report.xml"
 expect_rc 0 "check on the sample" "$CV" check --config samples/demo.xml --lang en
 check "check prints rows per file" grep -q 'sales' "$T/out"
 expect_rc 0 "weights calculator" "$CV" weights --method entropy --data tests/data/methods/fighter.csv
