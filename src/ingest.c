@@ -104,6 +104,12 @@ struct reader {
 	size_t dpos[MAX_FIELDS];	/* delimiters of a plain line */
 	int plain;			/* the row is a line read by S_plain_line */
 	size_t bad_seq;			/* invalid sequences replaced so far */
+	char dc_text[32];		/* the last date field parsed, */
+	size_t dc_len;			/* (dc_len 0: none) */
+	int dc_field;
+	int32_t dc_day;			/* and its day */
+	int32_t ms_day;			/* the last day given a month slot, */
+	int ms_slot;			/* and that slot */
 	size_t len[MAX_FIELDS];
 	size_t nf;			/* fields kept in the current row */
 	size_t nf_all;			/* fields seen, including those past MAX_FIELDS */
@@ -302,13 +308,29 @@ S_str(struct reader *r, int f, char *out, size_t cap)
 static int
 S_get_date(struct reader *r, int f, int32_t *day)
 {
+	const char *s;
+	size_t n;
 	int e;
 
+	/* Exports are often sorted by date: reuse the last field's day. */
+	s = S_field(r, f);
+	n = S_flen(r, f);
+	if (s != NULL && n > 0 && n == r->dc_len && f == r->dc_field &&
+	    memcmp(s, r->dc_text, n) == 0) {
+		*day = r->dc_day;
+		return 0;
+	}
 	if (!S_has(r, f)) {
 		S_reject(r, f, D_REQUIRED_EMPTY, S_kinds[r->kind].defs[f].name);
 		return -1;
 	}
-	e = val_date(S_field(r, f), S_flen(r, f), r->date_fmt[f], day);
+	e = val_date(s, n, r->date_fmt[f], day);
+	if (e == 0 && n < sizeof(r->dc_text)) {
+		memcpy(r->dc_text, s, n);
+		r->dc_len = n;
+		r->dc_field = f;
+		r->dc_day = *day;
+	}
 	if (e != 0) {
 		char tmp[256];
 		S_reject(r, f, val_err_diag(e), S_str(r, f, tmp, sizeof(tmp)));
@@ -582,7 +604,11 @@ S_sale_parse(struct reader *r, struct sale *sl)
 	sl->cost = cost;
 	sl->have_cost = have_cost;
 	sl->line = r->row_line;
-	sl->slot = model_month_slot(r->m, sl->day);
+	if (sl->day != r->ms_day || r->ms_slot == INT32_MIN) {
+		r->ms_day = sl->day;
+		r->ms_slot = model_month_slot(r->m, sl->day);
+	}
+	sl->slot = r->ms_slot;
 	sl->hash = cv_hash(sl->id, strlen(sl->id));
 	sl->c = NULL;
 	sl->inv = 0;
@@ -1757,6 +1783,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	r->money_used = money_used;
 	r->line = 1;
 	r->rec_line = 1;
+	r->ms_slot = INT32_MIN;		/* no day cached yet */
 	r->at_bol = 1;
 	r->delim = cfg->in[k].delimiter;
 	buf_init(&r->row);
