@@ -538,8 +538,8 @@ S_date_range(struct reader *r, int32_t day)
  * order, and every reject first drains the lines before it, so all counts,
  * messages and rejects come out exactly as without the pipeline.
  */
-#define S_LAG 4			/* lines between two steps */
-#define S_RING 16		/* power of two > 3 * S_LAG */
+#define S_LAG 8			/* lines between two steps */
+#define S_RING 32		/* power of two > 3 * S_LAG */
 
 struct sale {
 	struct customer *c;	/* found in step 3, or NULL: look up when added */
