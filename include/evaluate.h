@@ -92,6 +92,7 @@ struct evaluation {
 	const struct config *cfg;
 	struct eval_customer *ec;	/* n entries, in customer-id order */
 	double *values;			/* raw, norm, contrib of every ec */
+	size_t values_size;		/* bytes mapped, 0 if from malloc */
 	size_t n;
 	size_t *by_rank;		/* indexes of ec, best first */
 	size_t n_ind;

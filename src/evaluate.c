@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+
+#include <pthread.h>
 
 #include "evaluate.h"
 #include "labels.h"
@@ -38,11 +41,44 @@ flag_key(enum flag f)
 	return (unsigned)f < FLAG__COUNT ? S_flag_keys[f] : "";
 }
 
+/*
+ * The indicator values of every customer (tens of MB): mapped with
+ * transparent huge pages when the kernel grants them, which saves most of
+ * the page faults of touching them the first time.
+ */
+static void *
+S_big_alloc(size_t *size, size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		*size = 0;
+		return cv_malloc(n);
+	}
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE);
+#endif
+	*size = n;
+	return p;
+}
+
+static void
+S_big_free(void *p, size_t size)
+{
+	if (p == NULL)
+		return;
+	if (size > 0)
+		munmap(p, size);
+	else
+		free(p);
+}
+
 void
 evaluation_free(struct evaluation *ev)
 {
 	free(ev->ec);
-	free(ev->values);
+	S_big_free(ev->values, ev->values_size);
 	free(ev->by_rank);
 	memset(ev, 0, sizeof(*ev));
 }
@@ -814,45 +850,107 @@ S_bands(const struct config *cfg, const char *key, const double **from,
  * best).  NaN stays NaN (no data for that customer).  Band scoring gives
  * points/100 of the band holding the value, 0 below the first band.
  */
+/* Statistics of column k into ev->ind[k], its values into col; 0 = no data. */
+static size_t
+S_col_stats(struct evaluation *ev, size_t k, double *col)
+{
+	struct ind_info *in = &ev->ind[k];
+	double s = 0;
+	size_t i;
+
+	in->n_data = 0;
+	in->min = INFINITY;
+	in->max = -INFINITY;
+	for (i = 0; i < ev->n; i++) {
+		double v = ev->ec[i].raw[k];
+		col[i] = v;
+		if (isnan(v))
+			continue;
+		in->n_data++;
+		s += v;
+		if (v < in->min)
+			in->min = v;
+		if (v > in->max)
+			in->max = v;
+	}
+	in->excluded = in->n_data == 0;
+	in->mean = in->n_data ? s / (double)in->n_data : NAN;
+	in->norm = NULL;
+	if (in->excluded) {
+		in->min = in->max = NAN;
+		for (i = 0; i < ev->n; i++)
+			ev->ec[i].norm[k] = NAN;
+	}
+	return in->n_data;
+}
+
+/* Normalise columns [k0, k1) by method m (no bands): one thread's share. */
+struct S_norm_job {
+	struct evaluation *ev;
+	const char *name;	/* cfg->normalization */
+	enum mt_norm m;
+	size_t k0, k1;
+};
+
+static void *
+S_norm_cols(void *arg)
+{
+	struct S_norm_job *j = arg;
+	struct evaluation *ev = j->ev;
+	double *col = cv_malloc((ev->n ? ev->n : 1) * sizeof(double));
+	size_t i, k;
+
+	for (k = j->k0; k < j->k1; k++) {
+		if (S_col_stats(ev, k, col) == 0)
+			continue;
+		mt_normalize(col, ev->n, j->m, ev->ind[k].dir, col);
+		for (i = 0; i < ev->n; i++)
+			ev->ec[i].norm[k] = j->m == MT_NORM_ZSCORE &&
+			    !isnan(col[i]) ? S_phi(col[i]) : col[i];
+		ev->ind[k].norm = j->name;
+	}
+	free(col);
+	return NULL;
+}
+
 static int
 S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
 {
 	size_t i, k, n = ev->n;
-	double *col = cv_malloc((n ? n : 1) * sizeof(double));
+	double *col;
 	int band = strcmp(cfg->normalization, "band") == 0;
 	enum mt_norm m = strcmp(cfg->normalization, "zscore") == 0 ?
 	    MT_NORM_ZSCORE : strcmp(cfg->normalization, "percentile") == 0 ?
 	    MT_NORM_PERCENTILE : MT_NORM_MINMAX;
 
-	(void)d;
+	if (!band) {
+		/* Columns are independent: two threads take half each (the
+		 * result does not depend on which thread computed a column). */
+		struct S_norm_job a, b;
+		pthread_t tid;
+		int threaded;
+
+		a.ev = b.ev = ev;
+		a.name = b.name = cfg->normalization;
+		a.m = b.m = m;
+		a.k0 = 0;
+		a.k1 = b.k0 = ev->n_ind / 2;
+		b.k1 = ev->n_ind;
+		threaded = pthread_create(&tid, NULL, S_norm_cols, &b) == 0;
+		S_norm_cols(&a);
+		if (threaded)
+			pthread_join(tid, NULL);
+		else
+			S_norm_cols(&b);
+		return 0;
+	}
+	col = cv_malloc((n ? n : 1) * sizeof(double));
 	for (k = 0; k < ev->n_ind; k++) {
 		struct ind_info *in = &ev->ind[k];
-		double s = 0;
 		int banded = 0;
-		in->n_data = 0;
-		in->min = INFINITY;
-		in->max = -INFINITY;
-		for (i = 0; i < n; i++) {
-			double v = ev->ec[i].raw[k];
-			col[i] = v;
-			if (isnan(v))
-				continue;
-			in->n_data++;
-			s += v;
-			if (v < in->min)
-				in->min = v;
-			if (v > in->max)
-				in->max = v;
-		}
-		in->excluded = in->n_data == 0;
-		in->mean = in->n_data ? s / (double)in->n_data : NAN;
-		in->norm = NULL;
-		if (in->excluded) {
-			in->min = in->max = NAN;
-			for (i = 0; i < n; i++)
-				ev->ec[i].norm[k] = NAN;
+
+		if (S_col_stats(ev, k, col) == 0)
 			continue;
-		}
 #ifdef CFG_MAX_BANDS
 		if (band) {
 			const double *from = NULL, *pts = NULL;
@@ -881,11 +979,11 @@ S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
 #endif
 		if (banded)
 			continue;
-		mt_normalize(col, n, band ? MT_NORM_MINMAX : m, in->dir, col);
+		/* A band run: indicators without bands are scaled min-max. */
+		mt_normalize(col, n, MT_NORM_MINMAX, in->dir, col);
 		for (i = 0; i < n; i++)
-			ev->ec[i].norm[k] = !band && m == MT_NORM_ZSCORE &&
-			    !isnan(col[i]) ? S_phi(col[i]) : col[i];
-		in->norm = band ? "minmax" : cfg->normalization;
+			ev->ec[i].norm[k] = col[i];
+		in->norm = "minmax";
 	}
 	free(col);
 	return 0;
@@ -1356,8 +1454,8 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 	ev->n = m->n_cust;
 	ev->ec = cv_calloc(ev->n ? ev->n : 1, sizeof(*ev->ec));
 	ev->by_rank = cv_calloc(ev->n ? ev->n : 1, sizeof(size_t));
-	ev->values = cv_malloc((ev->n ? ev->n : 1) * 3 * ndefs *
-	    sizeof(double));
+	ev->values = S_big_alloc(&ev->values_size, (ev->n ? ev->n : 1) * 3 *
+	    ndefs * sizeof(double));
 	for (i = 0; i < ev->n; i++) {
 		double *v = ev->values + i * 3 * ndefs;
 		size_t k;
