@@ -8,6 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "encoding.h"
 #include "util.h"
 
@@ -149,8 +153,8 @@ S_utf8_seq(const unsigned char *p, size_t n, size_t *len)
 
 /*
  * Length of the longest valid UTF-8 prefix of p[0..n) made of whole
- * sequences: ASCII eight bytes at a time, and the common 3-byte sequences
- * (most CJK) checked inline.
+ * sequences: ASCII sixteen (SSE2) or eight bytes at a time, and the common
+ * 3-byte sequences (most CJK) checked inline.
  */
 static size_t
 S_valid_prefix(const unsigned char *p, size_t n)
@@ -162,6 +166,11 @@ S_valid_prefix(const unsigned char *p, size_t n)
 	while (i < n) {
 		c = p[i];
 		if (c < 0x80) {
+#ifdef __SSE2__
+			while (i + 16 <= n && _mm_movemask_epi8(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(p + i))) == 0)
+				i += 16;
+#endif
 			while (i + 8 <= n) {
 				memcpy(&w, p + i, 8);
 				if (w & 0x8080808080808080ULL)
