@@ -9,7 +9,10 @@
 
 #include <hpdf.h>
 #include <hpdf_font.h>
+#include <hpdf_doc.h>
 #include <hpdf_fontdef.h>
+#include <hpdf_pages.h>
+#include <hpdf_streams.h>
 
 #include "pdf_layout.h"
 #include "util.h"
@@ -27,6 +30,67 @@ struct S_page {
 	HPDF_Page page;
 	enum pl_orient orient;
 	int decorate;
+	int has_font;		/* font registered in the page's resources */
+	int has_stamps;		/* doc->xobjs is the page's XObject resources */
+};
+
+/*
+ * Graphics state as last written to the current page's content; what is
+ * unknown (a page just selected) is written again before it is relied on.
+ */
+struct S_gs {
+	int fill_ok, stroke_ok;
+	struct pl_rgb fill, stroke;
+	float line_w;		/* < 0: unknown */
+	float font_size;	/* < 0: unknown */
+	int dash[2];		/* on, off (points); 0 0 solid; -1 unknown */
+	int join;		/* 0 miter, 1 round; -1 unknown */
+};
+
+/* Where operators go and what they have set (see "page content"). */
+struct S_writer {
+	char *cs;
+	size_t cs_len, cs_cap;
+	int in_text;
+	long tx, ty;
+	struct S_gs gs;
+};
+
+/* A stamp: drawing recorded once as a form XObject, placed many times. */
+struct S_stamp {
+	unsigned char *key;	/* the caller's key (keylen bytes) */
+	size_t keylen;
+	uint64_t hash;
+	HPDF_Dict form;		/* the form XObject */
+	char name[24];		/* its name in doc->xobjs, "S1", "S2", ... */
+	float ox, oy;		/* origin it was recorded at */
+	size_t bad;		/* characters replaced by '?' inside */
+};
+
+enum { S_REC_NONE, S_REC_RECORD, S_REC_PLACE };
+
+/*
+ * Line breaks of clean text at a width, kept: the same cells, labels and
+ * notes are wrapped on every scorecard, once to measure and once to draw
+ * (S_wrap_doc).
+ */
+struct S_wrapped {
+	char *text;
+	size_t len;
+	float units;		/* the width, 1/1000 em */
+	uint64_t hash;
+	int n;
+	struct pl_span *ln;	/* widths in 1/1000 em */
+};
+
+/* Column widths of a table layout, kept for pl_table_measure. */
+#define S_WCOLS 8
+struct S_widths {
+	int n_cols;		/* 0: empty slot */
+	float size, total;
+	struct pl_col cols[S_WCOLS];	/* titles point at title[] */
+	char *title[S_WCOLS];
+	float w[S_WCOLS];
 };
 
 struct pl_doc {
@@ -51,6 +115,14 @@ struct pl_doc {
 
 	char *hdr_l, *hdr_r, *ftr_l, *ftr_fmt;
 
+	/* content of the current page not yet in its libharu stream */
+	char *cs;
+	size_t cs_len, cs_cap;
+	int in_text;		/* a text object (BT) is open */
+	long tx, ty;		/* its line start, 1/100 point */
+	struct S_gs gs;
+	char font_name[32];	/* resource name of the font, e.g. "F1" */
+
 	short *wcache;		/* per BMP code point: width/1000 em, -1 unknown */
 	unsigned char *gcache;	/* per BMP code point: 0 unknown, 1 have, 2 not */
 
@@ -67,8 +139,36 @@ struct pl_doc {
 	float t_size, t_lead, t_padx, t_pady;
 	int t_zebra;
 	long t_row;		/* body rows so far */
+	float t_hh;		/* header row height */
+	size_t t_hbad;		/* characters the header replaces when
+				 * measured (counted again per row, as
+				 * measuring it per row did) */
+	struct S_wrapped *wr;	/* wrapped texts (S_wrap_doc) */
+	size_t n_wr, cap_wr;
+	size_t *wr_ix;		/* open hash of wr + 1, 0 = empty */
+	size_t wr_ixcap;
+	struct S_widths tw_cache[4];	/* pl_table_measure's column widths */
+	int tw_next;
+	int t_stamp;		/* stamp the body rows (pl_table_stamp_rows) */
 	int saved;
+
+	/* stamps (form XObjects), see "stamps" below */
+	struct S_stamp *stamps;
+	size_t n_stamps, cap_stamps;
+	HPDF_Dict xobjs;	/* every stamp by name: one XObject resource
+				 * dictionary that all pages share */
+	size_t *stamp_ix;	/* open hash of stamps + 1, 0 = empty */
+	size_t stamp_ixcap;	/* a power of two */
+	int rec;		/* S_REC_*: what pl_stamp_end closes */
+	int rec_depth;		/* nested pl_stamp_begin calls inside */
+	struct S_stamp *rec_st;	/* the stamp being recorded or placed */
+	float rec_x, rec_y;	/* where it is placed */
+	size_t rec_bad;		/* doc->replaced when recording began */
+	struct S_writer rec_page;	/* the page's writer while recording */
 };
+
+static void S_gs_reset(struct S_gs *gs);
+static int S_ok(struct pl_doc *doc);
 
 /* ---- errors ----------------------------------------------------------- */
 
@@ -283,22 +383,30 @@ pl_is_cjk(long cp)
 	    (cp >= 0x20000 && cp <= 0x3FFFF);
 }
 
+/* Is cp in the ascending set[0..n)? */
 static int
 S_in(long cp, const long *set, size_t n)
 {
-	size_t i;
+	size_t lo = 0, hi = n;
 
-	for (i = 0; i < n; i++)
-		if (set[i] == cp)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (set[mid] == cp)
 			return 1;
+		if (set[mid] < cp)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return 0;
 }
 
 int
 pl_no_line_start(long cp)
 {
-	static const long set[] = {
-		'!', ')', ',', '.', ':', ';', '?', ']', '}', '%',
+	static const long set[] = {	/* ascending */
+		'!', '%', ')', ',', '.', ':', ';', '?', ']', '}',
 		0x00B0, 0x00B7, 0x2014, 0x2019, 0x201D, 0x2025, 0x2026, 0x2030,
 		0x2103, 0x3001, 0x3002, 0x3005, 0x3009, 0x300B, 0x300D, 0x300F,
 		0x3011, 0x3015, 0x3017, 0x3019, 0x301B, 0x301E, 0x3041, 0x3043,
@@ -310,18 +418,25 @@ pl_no_line_start(long cp)
 		0xFF3D, 0xFF5D, 0xFF5E, 0xFF61, 0xFF63, 0xFF64
 	};
 
+	/* the common cases first: ideographs, Latin letters and digits */
+	if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= '0' && cp <= '9') ||
+	    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+		return 0;
 	return S_in(cp, set, sizeof(set) / sizeof(set[0]));
 }
 
 int
 pl_no_line_end(long cp)
 {
-	static const long set[] = {
+	static const long set[] = {	/* ascending */
 		'(', '[', '{', 0x2018, 0x201C, 0x3008, 0x300A, 0x300C, 0x300E,
 		0x3010, 0x3014, 0x3016, 0x3018, 0x301A, 0x301D, 0xFE59, 0xFE5B,
 		0xFE5D, 0xFF04, 0xFF08, 0xFF3B, 0xFF5B, 0xFF62, 0xFFE1, 0xFFE5
 	};
 
+	if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= '0' && cp <= '9') ||
+	    (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+		return 0;
 	return S_in(cp, set, sizeof(set) / sizeof(set[0]));
 }
 
@@ -556,15 +671,53 @@ S_cp_width(long cp, void *ctx)
 	return doc->wcache[cp];
 }
 
+/*
+ * Would pl_utf8_clean() and the glyph check leave s (n bytes) as it is?
+ * Most text would: then S_prepare copies it in one go.
+ */
+static int
+S_clean_already(struct pl_doc *doc, const char *s, size_t n,
+    int keep_newlines)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		long cp;
+
+		if (c >= 0x20 && c < 0x7F) {	/* printable ASCII */
+			if (doc->fontdef != NULL && doc->gcache[c] != 1 &&
+			    !S_has_glyph(doc, c))
+				return 0;
+			i++;
+			continue;
+		}
+		if (c == '\n' && keep_newlines) {
+			i++;
+			continue;
+		}
+		cp = S_decode(s, n, &i);
+		if (cp < 0xA0 || cp > 0xFFFF || (cp >= 0xFFF9 && cp <= 0xFFFF) ||
+		    cp == 0xFEFF || cp == 0x200B || !S_has_glyph(doc, cp))
+			return 0;
+	}
+	return 1;
+}
+
 /* Clean text for drawing: valid UTF-8, BMP, glyphs present. */
 static char *
 S_prepare(struct pl_doc *doc, const char *s, int keep_newlines)
 {
 	size_t bad = 0, i = 0, n;
-	char *clean = pl_utf8_clean(s, keep_newlines, &bad);
+	char *clean;
 	struct buf b;
 	long cp;
 	int missing = 0;
+
+	n = s != NULL ? strlen(s) : 0;
+	if (S_clean_already(doc, s, n, keep_newlines))
+		return cv_strndup(n > 0 ? s : "", n);
+	clean = pl_utf8_clean(s, keep_newlines, &bad);
 
 	n = strlen(clean);
 	while (i < n) {
@@ -657,6 +810,7 @@ pl_doc_new(const char *font_path, int ttc_index, char *err, size_t errsz)
 	const char *name;
 
 	doc->cur = -1;
+	S_gs_reset(&doc->gs);
 	doc->toc_first = -1;
 	doc->ml = doc->mr = 56;
 	doc->mt = 64;
@@ -725,6 +879,25 @@ pl_doc_free(struct pl_doc *doc)
 	free(doc->cols);
 	free(doc->colx);
 	free(doc->colw);
+	free(doc->cs);
+	if (doc->rec == S_REC_RECORD)
+		free(doc->rec_page.cs);
+	for (i = 0; i < doc->n_stamps; i++)
+		free(doc->stamps[i].key);
+	for (i = 0; i < doc->n_wr; i++) {
+		free(doc->wr[i].text);
+		free(doc->wr[i].ln);
+	}
+	free(doc->wr);
+	free(doc->wr_ix);
+	free(doc->stamps);
+	free(doc->stamp_ix);
+	for (i = 0; i < 4; i++) {
+		int c;
+
+		for (c = 0; c < doc->tw_cache[i].n_cols; c++)
+			free(doc->tw_cache[i].title[c]);
+	}
 	free(doc);
 }
 
@@ -793,11 +966,509 @@ pl_doc_set_margins(struct pl_doc *doc, float left, float right, float top,
 	doc->mb = bottom;
 }
 
+/* ---- page content ----------------------------------------------------- */
+
+/*
+ * Page content is written here rather than with libharu's operator
+ * functions, which clear a 512-byte buffer for every operator, measure
+ * every string again in HPDF_Page_ShowText and print every number with
+ * five decimals.  Operators go to doc->cs and reach the page's content
+ * stream (HPDF_PageAttr's stream, hpdf_pages.h) in one write when another
+ * page is selected, before a libharu call that writes to the page, and
+ * before saving; so libharu's own state for the page stays "page
+ * description" and its calls (images, opacity) fit in between.
+ *
+ * What is written: coordinates rounded to 1/100 point, colours to 1/1000
+ * (exact for 8-bit colours), nothing repeated that the graphics state
+ * already holds, consecutive text runs in one text object (BT ... ET)
+ * positioned with exact Td steps on the 1/100-point grid.  Text is the
+ * font's CIDs, which for libharu's UTF-8 Type0 font are the UTF-16 code
+ * units (BMP only, which S_prepare guarantees), two bytes each in a
+ * literal string (libharu writes the same codes in hex); each code
+ * point's width is looked up first, because that is what marks its glyph
+ * for the embedded subset.
+ */
+
+static void
+S_cs_reserve(struct pl_doc *doc, size_t n)
+{
+	if (doc->cs_len + n <= doc->cs_cap)
+		return;
+	if (doc->cs_cap == 0)
+		doc->cs_cap = 16384;
+	while (doc->cs_len + n > doc->cs_cap)
+		doc->cs_cap *= 2;
+	doc->cs = cv_realloc(doc->cs, doc->cs_cap);
+}
+
+static void
+S_cs_add(struct pl_doc *doc, const char *s, size_t n)
+{
+	S_cs_reserve(doc, n);
+	memcpy(doc->cs + doc->cs_len, s, n);
+	doc->cs_len += n;
+}
+
+#define S_CS_LIT(doc, lit) S_cs_add((doc), (lit), sizeof(lit) - 1)
+
+/* Integer v / 10^dec with trailing zeros dropped, then a space. */
+static void
+S_cs_fixed(struct pl_doc *doc, long v, int dec)
+{
+	char t[32];
+	int n = (int)sizeof(t), k;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	t[--n] = ' ';
+	for (k = 0; k < dec && u % 10 == 0; k++)
+		u /= 10;
+	if (k < dec) {
+		for (; k < dec; k++) {
+			t[--n] = (char)('0' + u % 10);
+			u /= 10;
+		}
+		t[--n] = '.';
+	}
+	do {
+		t[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		t[--n] = '-';
+	S_cs_add(doc, t + n, sizeof(t) - (size_t)n);
+}
+
+/* Lengths are written on a grid of 1/100 point. */
+#define S_GRID 100.0
+#define S_GRID_DEC 2
+
+static long
+S_grid(double v)
+{
+	return lround(v * S_GRID);
+}
+
+static void
+S_cs_pt(struct pl_doc *doc, double v)
+{
+	S_cs_fixed(doc, S_grid(v), S_GRID_DEC);
+}
+
+/* An operator and its line end, after its operands. */
+static void
+S_cs_op(struct pl_doc *doc, const char *op)
+{
+	S_cs_add(doc, op, strlen(op));
+	S_CS_LIT(doc, "\n");
+}
+
+static void
+S_gs_reset(struct S_gs *gs)
+{
+	memset(gs, 0, sizeof(*gs));
+	gs->line_w = -1;
+	gs->font_size = -1;
+	gs->dash[0] = gs->dash[1] = -1;
+	gs->join = -1;
+}
+
+static void
+S_text_off(struct pl_doc *doc)
+{
+	if (doc->in_text) {
+		S_CS_LIT(doc, "ET\n");
+		doc->in_text = 0;
+	}
+}
+
+/* Hand what is buffered to the current page's stream. */
+static void
+S_flush(struct pl_doc *doc)
+{
+	HPDF_PageAttr attr;
+
+	if (doc->rec == S_REC_RECORD) {
+		/* a page change, an image or translucent dots in a stamp */
+		S_fail(doc, "internal error: a stamp may hold only lines, "
+		    "shapes and text");
+		return;
+	}
+	S_text_off(doc);
+	if (doc->cs_len > 0 && doc->cur >= 0 && !doc->failed) {
+		HPDF_Stream st;
+
+		attr = (HPDF_PageAttr)doc->page->attr;
+		st = attr->stream;
+		if (st->type == HPDF_STREAM_MEMORY && st->size == 0) {
+			/*
+			 * A memory stream grows by blocks of one size, 4 KB
+			 * unless set before the first write: one block for
+			 * the page, with room for its header and footer.
+			 */
+			HPDF_MemStreamAttr ma = (HPDF_MemStreamAttr)st->attr;
+
+			if (ma->buf->count == 0) {
+				ma->buf_siz = (HPDF_UINT)doc->cs_len + 512;
+				ma->w_pos = ma->buf_siz;
+			}
+		}
+		HPDF_Stream_Write(st, (const HPDF_BYTE *)doc->cs,
+		    (HPDF_UINT)doc->cs_len);
+	}
+	doc->cs_len = 0;
+}
+
+static void
+S_color(struct pl_doc *doc, const struct pl_rgb *c, int stroke)
+{
+	struct pl_rgb *have = stroke ? &doc->gs.stroke : &doc->gs.fill;
+	int *ok = stroke ? &doc->gs.stroke_ok : &doc->gs.fill_ok;
+
+	if (*ok && have->r == c->r && have->g == c->g && have->b == c->b)
+		return;
+	S_cs_fixed(doc, lround((double)c->r * 1000.0), 3);
+	S_cs_fixed(doc, lround((double)c->g * 1000.0), 3);
+	S_cs_fixed(doc, lround((double)c->b * 1000.0), 3);
+	S_cs_op(doc, stroke ? "RG" : "rg");
+	*have = *c;
+	*ok = 1;
+}
+
+static void
+S_fill_color(struct pl_doc *doc, const struct pl_rgb *c)
+{
+	S_color(doc, c, 0);
+}
+
+static void
+S_stroke_color(struct pl_doc *doc, const struct pl_rgb *c)
+{
+	S_color(doc, c, 1);
+}
+
+static void
+S_line_width(struct pl_doc *doc, float w)
+{
+	if (doc->gs.line_w == w)
+		return;
+	S_cs_fixed(doc, lround((double)w * 1000.0), 3);
+	S_cs_op(doc, "w");
+	doc->gs.line_w = w;
+}
+
+/* Dash pattern on, off (points); 0, 0 is a solid line. */
+static void
+S_dash(struct pl_doc *doc, int on, int off)
+{
+	char t[64];
+
+	if (doc->gs.dash[0] == on && doc->gs.dash[1] == off)
+		return;
+	if (on == 0 && off == 0)
+		S_CS_LIT(doc, "[] 0 d\n");
+	else
+		S_cs_add(doc, t, (size_t)snprintf(t, sizeof(t),
+		    "[%d %d] 0 d\n", on, off));
+	doc->gs.dash[0] = on;
+	doc->gs.dash[1] = off;
+}
+
+static void
+S_join(struct pl_doc *doc, int join)
+{
+	if (doc->gs.join == join)
+		return;
+	S_cs_add(doc, join ? "1 j\n" : "0 j\n", 4);
+	doc->gs.join = join;
+}
+
+/* Ready for a path: no open text object. */
+static void
+S_path(struct pl_doc *doc)
+{
+	S_text_off(doc);
+}
+
+/* ---- stamps ----------------------------------------------------------- */
+
+/*
+ * A stamp is recorded into its own buffer with the writer state reset (a
+ * form XObject starts from whatever state the page has where it is placed,
+ * so it sets everything it relies on), then becomes a form XObject whose
+ * box is the page it was recorded on.  Placing it writes
+ * "q 1 0 0 1 dx dy cm /Xn Do Q"; Do keeps the page's graphics state, so
+ * the page's writer state stays valid.  The XObject's resources name the
+ * font under the name the pages use (doc->font_name).
+ */
+
+static void
+S_writer_save(struct pl_doc *doc, struct S_writer *w)
+{
+	w->cs = doc->cs;
+	w->cs_len = doc->cs_len;
+	w->cs_cap = doc->cs_cap;
+	w->in_text = doc->in_text;
+	w->tx = doc->tx;
+	w->ty = doc->ty;
+	w->gs = doc->gs;
+}
+
+static void
+S_writer_load(struct pl_doc *doc, const struct S_writer *w)
+{
+	doc->cs = w->cs;
+	doc->cs_len = w->cs_len;
+	doc->cs_cap = w->cs_cap;
+	doc->in_text = w->in_text;
+	doc->tx = w->tx;
+	doc->ty = w->ty;
+	doc->gs = w->gs;
+}
+
+static struct S_stamp *
+S_stamp_find(struct pl_doc *doc, const void *key, size_t n, uint64_t h)
+{
+	size_t m, i;
+
+	if (doc->stamp_ixcap == 0)
+		return NULL;
+	m = doc->stamp_ixcap - 1;
+	for (i = (size_t)h & m; doc->stamp_ix[i] != 0; i = (i + 1) & m) {
+		struct S_stamp *st = &doc->stamps[doc->stamp_ix[i] - 1];
+
+		if (st->hash == h && st->keylen == n &&
+		    memcmp(st->key, key, n) == 0)
+			return st;
+	}
+	return NULL;
+}
+
+static void
+S_stamp_index(struct pl_doc *doc, size_t k)
+{
+	size_t m, i;
+
+	if (2 * (doc->n_stamps + 1) > doc->stamp_ixcap) {
+		size_t j;
+
+		free(doc->stamp_ix);
+		doc->stamp_ixcap = doc->stamp_ixcap ? 2 * doc->stamp_ixcap : 64;
+		doc->stamp_ix = cv_calloc(doc->stamp_ixcap, sizeof(size_t));
+		m = doc->stamp_ixcap - 1;
+		for (j = 0; j < doc->n_stamps; j++) {
+			if (j == k)
+				continue;
+			for (i = (size_t)doc->stamps[j].hash & m;
+			    doc->stamp_ix[i] != 0; i = (i + 1) & m)
+				;
+			doc->stamp_ix[i] = j + 1;
+		}
+	}
+	m = doc->stamp_ixcap - 1;
+	for (i = (size_t)doc->stamps[k].hash & m; doc->stamp_ix[i] != 0;
+	    i = (i + 1) & m)
+		;
+	doc->stamp_ix[i] = k + 1;
+}
+
+/* The form XObject for recorded operators (page coordinates), added to
+ * doc->xobjs under name. */
+static HPDF_Dict
+S_form_new(struct pl_doc *doc, const char *ops, size_t n, const char *name)
+{
+	HPDF_MMgr mm = doc->pdf->mmgr;
+	HPDF_Dict form, res, fonts;
+	HPDF_Array box;
+
+	if (doc->xobjs == NULL) {
+		doc->xobjs = HPDF_Dict_New(mm);
+		if (doc->xobjs == NULL || HPDF_Xref_Add(doc->pdf->xref,
+		    doc->xobjs) != HPDF_OK) {
+			doc->xobjs = NULL;	/* freed by HPDF_Xref_Add */
+			return NULL;
+		}
+	}
+	form = HPDF_DictStream_New(mm, doc->pdf->xref);
+	if (form == NULL || HPDF_Dict_Add(doc->xobjs, name, form) != HPDF_OK)
+		return NULL;
+	form->header.obj_class |= HPDF_OSUBCLASS_XOBJECT;
+	HPDF_Dict_AddName(form, "Type", "XObject");
+	HPDF_Dict_AddName(form, "Subtype", "Form");
+	box = HPDF_Array_New(mm);
+	if (box != NULL) {
+		HPDF_Array_AddReal(box, 0);
+		HPDF_Array_AddReal(box, 0);
+		HPDF_Array_AddReal(box, doc->pw);
+		HPDF_Array_AddReal(box, doc->ph);
+		HPDF_Dict_Add(form, "BBox", box);
+	}
+	res = HPDF_Dict_New(mm);
+	if (res != NULL && HPDF_Dict_Add(form, "Resources", res) == HPDF_OK &&
+	    doc->font_name[0] != '\0' && (fonts = HPDF_Dict_New(mm)) != NULL &&
+	    HPDF_Dict_Add(res, "Font", fonts) == HPDF_OK)
+		HPDF_Dict_Add(fonts, doc->font_name, doc->font);
+	if (n > 0) {
+		form->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+		HPDF_Stream_Write(form->stream, (const HPDF_BYTE *)ops,
+		    (HPDF_UINT)n);
+	}
+	return form;
+}
+
+/* "q 1 0 0 1 dx dy cm /Xn Do Q" on the current page. */
+static void
+S_stamp_place(struct pl_doc *doc, const struct S_stamp *st, float x,
+    float y)
+{
+	const char *name;
+	long dx = S_grid((double)x - st->ox), dy = S_grid((double)y - st->oy);
+	struct S_page *pg;
+
+	if (st->form == NULL || doc->failed)
+		return;
+	pg = &doc->pages[doc->cur];
+	if (!pg->has_stamps) {
+		/* the page's XObject resources: the shared dictionary, unless
+		 * libharu made the page its own (an image) */
+		HPDF_PageAttr attr = (HPDF_PageAttr)doc->page->attr;
+		HPDF_Dict res;
+
+		if (attr->xobjects == NULL) {
+			res = HPDF_Page_GetInheritableItem(doc->page,
+			    "Resources", HPDF_OCLASS_DICT);
+			if (res == NULL || HPDF_Dict_Add(res, "XObject",
+			    doc->xobjs) != HPDF_OK) {
+				S_fail(doc, "libharu: cannot add a form to a "
+				    "page");
+				return;
+			}
+			attr->xobjects = doc->xobjs;
+		}
+		pg->has_stamps = 1;
+	}
+	name = st->name;
+	if (((HPDF_PageAttr)doc->page->attr)->xobjects != doc->xobjs &&
+	    (name = HPDF_Page_GetXObjectName(doc->page, st->form)) == NULL) {
+		S_fail(doc, "libharu: cannot add a form to a page");
+		return;
+	}
+	S_text_off(doc);
+	if (dx != 0 || dy != 0) {
+		S_CS_LIT(doc, "q 1 0 0 1 ");
+		S_cs_fixed(doc, dx, S_GRID_DEC);
+		S_cs_fixed(doc, dy, S_GRID_DEC);
+		S_CS_LIT(doc, "cm /");
+		S_cs_add(doc, name, strlen(name));
+		S_CS_LIT(doc, " Do Q\n");
+	} else {
+		S_CS_LIT(doc, "/");
+		S_cs_add(doc, name, strlen(name));
+		S_CS_LIT(doc, " Do\n");
+	}
+}
+
+/* Stamp keys: numbers as their bytes, strings as their length and bytes
+ * (NULL as a length no string has). */
+static void
+S_key_f(struct buf *k, float v)
+{
+	buf_add(k, (const char *)&v, sizeof(v));
+}
+
+static void
+S_key_s(struct buf *k, const char *v)
+{
+	size_t n = v != NULL ? strlen(v) : (size_t)-1;
+
+	buf_add(k, (const char *)&n, sizeof(n));
+	if (v != NULL)
+		buf_add(k, v, n);
+}
+
+int
+pl_stamp_begin(struct pl_doc *doc, const void *key, size_t keylen, float x,
+    float y)
+{
+	struct S_stamp *st;
+	uint64_t h;
+
+	if (doc->rec != S_REC_NONE) {	/* nested: drawn into the outer */
+		doc->rec_depth++;
+		return doc->rec == S_REC_RECORD;
+	}
+	if (!S_ok(doc))
+		return 0;
+	h = cv_hash(key, keylen);
+	doc->rec_x = x;
+	doc->rec_y = y;
+	if ((st = S_stamp_find(doc, key, keylen, h)) != NULL) {
+		doc->rec = S_REC_PLACE;
+		doc->rec_st = st;
+		return 0;
+	}
+	if (doc->n_stamps == doc->cap_stamps) {
+		doc->cap_stamps = doc->cap_stamps ? 2 * doc->cap_stamps : 32;
+		doc->stamps = cv_realloc(doc->stamps,
+		    doc->cap_stamps * sizeof(*doc->stamps));
+	}
+	st = &doc->stamps[doc->n_stamps];
+	memset(st, 0, sizeof(*st));
+	st->key = cv_malloc(keylen ? keylen : 1);
+	memcpy(st->key, key, keylen);
+	st->keylen = keylen;
+	st->hash = h;
+	st->ox = x;
+	st->oy = y;
+	doc->rec_st = NULL;		/* the array may move: by index */
+	doc->rec = S_REC_RECORD;
+	doc->rec_bad = doc->replaced;
+	/* the page's writer aside, an empty one for the stamp */
+	S_text_off(doc);
+	S_writer_save(doc, &doc->rec_page);
+	doc->cs = NULL;
+	doc->cs_len = doc->cs_cap = 0;
+	doc->in_text = 0;
+	S_gs_reset(&doc->gs);
+	return 1;
+}
+
+void
+pl_stamp_end(struct pl_doc *doc)
+{
+	if (doc->rec_depth > 0) {
+		doc->rec_depth--;
+		return;
+	}
+	if (doc->rec == S_REC_PLACE) {
+		doc->rec = S_REC_NONE;
+		doc->replaced += doc->rec_st->bad;
+		S_stamp_place(doc, doc->rec_st, doc->rec_x, doc->rec_y);
+	} else if (doc->rec == S_REC_RECORD) {
+		struct S_stamp *st = &doc->stamps[doc->n_stamps];
+
+		S_text_off(doc);
+		st->bad = doc->replaced - doc->rec_bad;
+		snprintf(st->name, sizeof(st->name), "S%zu", doc->n_stamps + 1);
+		st->form = doc->failed ? NULL : S_form_new(doc, doc->cs,
+		    doc->cs_len, st->name);
+		free(doc->cs);
+		S_writer_load(doc, &doc->rec_page);
+		doc->rec = S_REC_NONE;
+		doc->n_stamps++;
+		S_stamp_index(doc, doc->n_stamps - 1);
+		S_stamp_place(doc, st, doc->rec_x, doc->rec_y);
+	}
+}
+
 /* ---- pages ------------------------------------------------------------ */
 
 static void
 S_select_page(struct pl_doc *doc, int idx)
 {
+	if (doc->cur != idx) {
+		S_flush(doc);
+		S_gs_reset(&doc->gs);
+	}
 	doc->cur = idx;
 	doc->page = doc->pages[idx].page;
 	doc->pw = HPDF_Page_GetWidth(doc->page);
@@ -811,6 +1482,7 @@ pl_page_new(struct pl_doc *doc, enum pl_orient orient, int decorate)
 
 	if (doc->failed)
 		return;
+	S_flush(doc);
 	page = HPDF_AddPage(doc->pdf);
 	if (page == NULL)
 		return;
@@ -824,6 +1496,8 @@ pl_page_new(struct pl_doc *doc, enum pl_orient orient, int decorate)
 	doc->pages[doc->n_pages].page = page;
 	doc->pages[doc->n_pages].orient = orient;
 	doc->pages[doc->n_pages].decorate = decorate;
+	doc->pages[doc->n_pages].has_font = 0;
+	doc->pages[doc->n_pages].has_stamps = 0;
 	doc->n_pages++;
 	doc->orient = orient;
 	S_select_page(doc, doc->n_pages - 1);
@@ -940,15 +1614,15 @@ S_ok(struct pl_doc *doc)
 }
 
 static void
-S_fill_color(struct pl_doc *doc, const struct pl_rgb *c)
+S_rect(struct pl_doc *doc, float x, float y, float w, float h)
 {
-	HPDF_Page_SetRGBFill(doc->page, c->r, c->g, c->b);
-}
+	long x0 = S_grid(x), y0 = S_grid(y);
 
-static void
-S_stroke_color(struct pl_doc *doc, const struct pl_rgb *c)
-{
-	HPDF_Page_SetRGBStroke(doc->page, c->r, c->g, c->b);
+	S_cs_fixed(doc, x0, S_GRID_DEC);
+	S_cs_fixed(doc, y0, S_GRID_DEC);
+	S_cs_fixed(doc, S_grid((double)x + w) - x0, S_GRID_DEC);
+	S_cs_fixed(doc, S_grid((double)y + h) - y0, S_GRID_DEC);
+	S_CS_LIT(doc, "re\n");
 }
 
 void
@@ -957,9 +1631,10 @@ pl_fill_rect(struct pl_doc *doc, float x, float y, float w, float h,
 {
 	if (!S_ok(doc) || w <= 0 || h <= 0)
 		return;
+	S_path(doc);
 	S_fill_color(doc, color);
-	HPDF_Page_Rectangle(doc->page, x, y, w, h);
-	HPDF_Page_Fill(doc->page);
+	S_rect(doc, x, y, w, h);
+	S_CS_LIT(doc, "f\n");
 }
 
 void
@@ -968,10 +1643,21 @@ pl_stroke_rect(struct pl_doc *doc, float x, float y, float w, float h,
 {
 	if (!S_ok(doc))
 		return;
+	S_path(doc);
 	S_stroke_color(doc, color);
-	HPDF_Page_SetLineWidth(doc->page, line_w);
-	HPDF_Page_Rectangle(doc->page, x, y, w, h);
-	HPDF_Page_Stroke(doc->page);
+	S_line_width(doc, line_w);
+	S_dash(doc, 0, 0);
+	S_join(doc, 0);
+	S_rect(doc, x, y, w, h);
+	S_CS_LIT(doc, "S\n");
+}
+
+static void
+S_point(struct pl_doc *doc, float x, float y, const char *op)
+{
+	S_cs_pt(doc, x);
+	S_cs_pt(doc, y);
+	S_cs_op(doc, op);
 }
 
 void
@@ -980,26 +1666,29 @@ pl_line(struct pl_doc *doc, float x0, float y0, float x1, float y1,
 {
 	if (!S_ok(doc))
 		return;
+	S_path(doc);
 	S_stroke_color(doc, color);
-	HPDF_Page_SetLineWidth(doc->page, line_w);
-	HPDF_Page_MoveTo(doc->page, x0, y0);
-	HPDF_Page_LineTo(doc->page, x1, y1);
-	HPDF_Page_Stroke(doc->page);
+	S_line_width(doc, line_w);
+	S_dash(doc, 0, 0);
+	S_point(doc, x0, y0, "m");
+	S_point(doc, x1, y1, "l");
+	S_CS_LIT(doc, "S\n");
 }
 
 void
 pl_dashed_line(struct pl_doc *doc, float x0, float y0, float x1, float y1,
     float line_w, float dash, float gap, const struct pl_rgb *color)
 {
-	HPDF_UINT16 pat[2];
-
 	if (!S_ok(doc))
 		return;
-	pat[0] = (HPDF_UINT16)(dash < 1 ? 1 : dash + 0.5f);
-	pat[1] = (HPDF_UINT16)(gap < 1 ? 1 : gap + 0.5f);
-	HPDF_Page_SetDash(doc->page, pat, 2, 0);
-	pl_line(doc, x0, y0, x1, y1, line_w, color);
-	HPDF_Page_SetDash(doc->page, NULL, 0, 0);
+	S_path(doc);
+	S_stroke_color(doc, color);
+	S_line_width(doc, line_w);
+	S_dash(doc, (int)(dash < 1 ? 1 : dash + 0.5f),
+	    (int)(gap < 1 ? 1 : gap + 0.5f));
+	S_point(doc, x0, y0, "m");
+	S_point(doc, x1, y1, "l");
+	S_CS_LIT(doc, "S\n");
 }
 
 void
@@ -1010,20 +1699,59 @@ pl_polyline(struct pl_doc *doc, const float *xy, size_t n, float line_w,
 
 	if (!S_ok(doc) || n < 2)
 		return;
+	S_path(doc);
 	S_stroke_color(doc, color);
-	HPDF_Page_SetLineWidth(doc->page, line_w);
-	HPDF_Page_SetLineJoin(doc->page, HPDF_ROUND_JOIN);
-	HPDF_Page_MoveTo(doc->page, xy[0], xy[1]);
+	S_line_width(doc, line_w);
+	S_dash(doc, 0, 0);
+	S_join(doc, 1);
+	S_point(doc, xy[0], xy[1], "m");
 	for (i = 1; i < n; i++)
-		HPDF_Page_LineTo(doc->page, xy[2 * i], xy[2 * i + 1]);
-	HPDF_Page_Stroke(doc->page);
-	HPDF_Page_SetLineJoin(doc->page, HPDF_MITER_JOIN);
+		S_point(doc, xy[2 * i], xy[2 * i + 1], "l");
+	S_CS_LIT(doc, "S\n");
+}
+
+/* A circle as four Bezier quarter arcs (control points at 0.5523 r). */
+static void
+S_circle(struct pl_doc *doc, float cx, float cy, float r)
+{
+	double x = cx, y = cy, k = (double)r * 0.5523;
+
+	S_point(doc, (float)(x - r), (float)y, "m");
+	S_cs_pt(doc, x - r);
+	S_cs_pt(doc, y + k);
+	S_cs_pt(doc, x - k);
+	S_cs_pt(doc, y + r);
+	S_cs_pt(doc, x);
+	S_cs_pt(doc, y + r);
+	S_CS_LIT(doc, "c\n");
+	S_cs_pt(doc, x + k);
+	S_cs_pt(doc, y + r);
+	S_cs_pt(doc, x + r);
+	S_cs_pt(doc, y + k);
+	S_cs_pt(doc, x + r);
+	S_cs_pt(doc, y);
+	S_CS_LIT(doc, "c\n");
+	S_cs_pt(doc, x + r);
+	S_cs_pt(doc, y - k);
+	S_cs_pt(doc, x + k);
+	S_cs_pt(doc, y - r);
+	S_cs_pt(doc, x);
+	S_cs_pt(doc, y - r);
+	S_CS_LIT(doc, "c\n");
+	S_cs_pt(doc, x - k);
+	S_cs_pt(doc, y - r);
+	S_cs_pt(doc, x - r);
+	S_cs_pt(doc, y - k);
+	S_cs_pt(doc, x - r);
+	S_cs_pt(doc, y);
+	S_CS_LIT(doc, "c\n");
 }
 
 void
 pl_dots(struct pl_doc *doc, const float *xy, size_t n, float r,
     const struct pl_rgb *color, float alpha)
 {
+	struct S_gs saved;
 	size_t i;
 	int a;
 
@@ -1034,20 +1762,24 @@ pl_dots(struct pl_doc *doc, const float *xy, size_t n, float r,
 		a = 0;
 	if (a > 10)
 		a = 10;
-	HPDF_Page_GSave(doc->page);
+	S_path(doc);
+	saved = doc->gs;
+	S_CS_LIT(doc, "q\n");
 	if (a < 10) {
 		if (doc->alpha_gs[a] == NULL) {
 			doc->alpha_gs[a] = HPDF_CreateExtGState(doc->pdf);
 			HPDF_ExtGState_SetAlphaFill(doc->alpha_gs[a],
 			    (HPDF_REAL)a / 10.0f);
 		}
+		/* libharu registers the resource and writes "/E1 gs" */
+		S_flush(doc);
 		HPDF_Page_SetExtGState(doc->page, doc->alpha_gs[a]);
 	}
 	S_fill_color(doc, color);
 	for (i = 0; i < n; i++)
-		HPDF_Page_Circle(doc->page, xy[2 * i], xy[2 * i + 1], r);
-	HPDF_Page_Fill(doc->page);
-	HPDF_Page_GRestore(doc->page);
+		S_circle(doc, xy[2 * i], xy[2 * i + 1], r);
+	S_CS_LIT(doc, "f\nQ\n");
+	doc->gs = saved;
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -1057,17 +1789,73 @@ static void
 S_show(struct pl_doc *doc, float x, float y, float size,
     const struct pl_rgb *color, const char *s, size_t n)
 {
-	char *t;
+	struct S_page *pg;
+	long gx, gy;
+	size_t i = 0;
+	char *o;
 
 	if (!S_ok(doc) || n == 0)
 		return;
-	t = cv_strndup(s, n);
-	HPDF_Page_BeginText(doc->page);
-	HPDF_Page_SetFontAndSize(doc->page, doc->font, size);
+	pg = &doc->pages[doc->cur];
+	if (!pg->has_font) {
+		const char *name = HPDF_Page_GetLocalFontName(doc->page,
+		    doc->font);
+
+		if (name == NULL || strlen(name) >= sizeof(doc->font_name)) {
+			S_fail(doc, "libharu: cannot add the font to a page");
+			return;
+		}
+		strcpy(doc->font_name, name);
+		pg->has_font = 1;
+	}
+	if (!doc->in_text) {
+		S_CS_LIT(doc, "BT\n");
+		doc->in_text = 1;
+		doc->tx = doc->ty = 0;
+	}
+	if (doc->gs.font_size != size) {
+		S_CS_LIT(doc, "/");
+		S_cs_add(doc, doc->font_name, strlen(doc->font_name));
+		S_CS_LIT(doc, " ");
+		S_cs_fixed(doc, lround((double)size * 1000.0), 3);
+		S_CS_LIT(doc, "Tf\n");
+		doc->gs.font_size = size;
+	}
 	S_fill_color(doc, color ? color : &doc->pal.text);
-	HPDF_Page_TextOut(doc->page, x, y, t);
-	HPDF_Page_EndText(doc->page);
-	free(t);
+	gx = S_grid(x);
+	gy = S_grid(y);
+	S_cs_fixed(doc, gx - doc->tx, S_GRID_DEC);
+	S_cs_fixed(doc, gy - doc->ty, S_GRID_DEC);
+	S_CS_LIT(doc, "Td\n");
+	doc->tx = gx;
+	doc->ty = gy;
+	/* a literal string of 2-byte codes: at most 4 bytes per code
+	 * (escaped), the code point takes 1-3 bytes of s */
+	S_cs_reserve(doc, 4 * n + 8);
+	o = doc->cs + doc->cs_len;
+	*o++ = '(';
+	while (i < n) {
+		long cp = S_decode(s, n, &i);
+		int k;
+
+		if (cp < 0 || cp > 0xFFFF)
+			cp = '?';
+		S_cp_width(cp, doc);	/* marks the glyph as used */
+		for (k = 0; k < 2; k++) {
+			char c = (char)(k == 0 ? cp >> 8 : cp & 0xFF);
+
+			if (c == '(' || c == ')' || c == '\\')
+				*o++ = '\\';
+			else if (c == '\r') {
+				*o++ = '\\';
+				c = 'r';
+			}
+			*o++ = c;
+		}
+	}
+	memcpy(o, ") Tj\n", 5);
+	o += 5;
+	doc->cs_len = (size_t)(o - doc->cs);
 }
 
 static float
@@ -1154,18 +1942,98 @@ S_baseline(float top, float size, float lead)
 	return top - lead / 2 - 0.36f * size;
 }
 
-/* Wrap clean text to width (points); returns line count, spans in *out. */
+/* Line breaks of clean text at a width, kept (S_wrap_doc). */
+
+#define S_WRAP_KEEP 65536	/* texts kept at most */
+#define S_WRAP_LONG 1024	/* longer texts are not kept */
+
+static struct S_wrapped *
+S_wrapped_find(struct pl_doc *doc, const char *t, size_t len, float units,
+    uint64_t h)
+{
+	size_t m, i;
+
+	if (doc->wr_ixcap == 0)
+		return NULL;
+	m = doc->wr_ixcap - 1;
+	for (i = (size_t)h & m; doc->wr_ix[i] != 0; i = (i + 1) & m) {
+		struct S_wrapped *w = &doc->wr[doc->wr_ix[i] - 1];
+
+		if (w->hash == h && w->len == len && w->units == units &&
+		    memcmp(w->text, t, len) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+static void
+S_wrapped_add(struct pl_doc *doc, const char *t, size_t len, float units,
+    uint64_t h, const struct pl_span *ln, int n)
+{
+	struct S_wrapped *w;
+	size_t m, i, k;
+
+	if (doc->n_wr == doc->cap_wr) {
+		doc->cap_wr = doc->cap_wr ? 2 * doc->cap_wr : 256;
+		doc->wr = cv_realloc(doc->wr, doc->cap_wr * sizeof(*doc->wr));
+	}
+	if (2 * (doc->n_wr + 1) > doc->wr_ixcap) {
+		free(doc->wr_ix);
+		doc->wr_ixcap = doc->wr_ixcap ? 2 * doc->wr_ixcap : 512;
+		doc->wr_ix = cv_calloc(doc->wr_ixcap, sizeof(size_t));
+		m = doc->wr_ixcap - 1;
+		for (k = 0; k < doc->n_wr; k++) {
+			for (i = (size_t)doc->wr[k].hash & m; doc->wr_ix[i];
+			    i = (i + 1) & m)
+				;
+			doc->wr_ix[i] = k + 1;
+		}
+	}
+	w = &doc->wr[doc->n_wr];
+	w->text = cv_strndup(t, len);
+	w->len = len;
+	w->units = units;
+	w->hash = h;
+	w->n = n;
+	w->ln = cv_malloc((size_t)n * sizeof(*ln));
+	memcpy(w->ln, ln, (size_t)n * sizeof(*ln));
+	m = doc->wr_ixcap - 1;
+	for (i = (size_t)h & m; doc->wr_ix[i] != 0; i = (i + 1) & m)
+		;
+	doc->wr_ix[i] = ++doc->n_wr;
+}
+
+/*
+ * Wrap clean text to width (points); returns line count, spans in *out.
+ * keep: remember the result (table cells and headings, which recur; not
+ * running text, which does not).
+ */
 static int
 S_wrap_doc(struct pl_doc *doc, const char *t, float width, float size,
-    struct pl_span **out)
+    int keep, struct pl_span **out)
 {
 	float units = width * 1000.0f / size;
-	int n = pl_wrap(t, strlen(t), units, S_cp_width, doc, out);
-	int i;
+	size_t len = strlen(t);
+	uint64_t h = 0;
+	struct S_wrapped *w = NULL;
+	int n, i;
 
-	if (n < 0) {		/* cannot happen: t is clean */
-		*out = cv_calloc(1, sizeof(**out));
-		return 1;
+	if (keep && len <= S_WRAP_LONG) {
+		h = cv_hash(t, len) ^ cv_hash(&units, sizeof(units));
+		w = S_wrapped_find(doc, t, len, units, h);
+	}
+	if (w != NULL) {
+		n = w->n;
+		*out = cv_malloc((size_t)n * sizeof(**out));
+		memcpy(*out, w->ln, (size_t)n * sizeof(**out));
+	} else {
+		n = pl_wrap(t, len, units, S_cp_width, doc, out);
+		if (n < 0) {	/* cannot happen: t is clean */
+			*out = cv_calloc(1, sizeof(**out));
+			return 1;
+		}
+		if (keep && len <= S_WRAP_LONG && doc->n_wr < S_WRAP_KEEP)
+			S_wrapped_add(doc, t, len, units, h, *out, n);
 	}
 	for (i = 0; i < n; i++)
 		(*out)[i].width *= size / 1000.0f;
@@ -1191,7 +2059,7 @@ pl_paragraph_ex(struct pl_doc *doc, const char *utf8, float size,
 	if (width <= 0)
 		width = pl_width(doc) - indent;
 	t = S_prepare(doc, utf8, 1);
-	n = S_wrap_doc(doc, t, width, size, &ln);
+	n = S_wrap_doc(doc, t, width, size, 0, &ln);
 	for (i = 0; i < n; i++) {
 		pl_need(doc, leading);
 		x = doc->ml + indent;
@@ -1257,7 +2125,7 @@ pl_heading(struct pl_doc *doc, int level, const char *utf8)
 	size = sizes[level - 1];
 	lead = size * 1.35f;
 	t = S_prepare(doc, utf8, 0);
-	n = S_wrap_doc(doc, t, pl_width(doc), size, &ln);
+	n = S_wrap_doc(doc, t, pl_width(doc), size, 1, &ln);
 	/* keep the heading with some of what follows */
 	if (doc->cur >= 0 && !doc->force_break &&
 	    doc->y < doc->ph - doc->mt - 1)
@@ -1321,7 +2189,7 @@ pl_heading_height(struct pl_doc *doc, int level, const char *utf8)
 	size = sizes[level - 1];
 	lead = size * 1.35f;
 	t = S_prepare(doc, utf8, 0);
-	n = S_wrap_doc(doc, t, pl_width(doc), size, &ln);
+	n = S_wrap_doc(doc, t, pl_width(doc), size, 1, &ln);
 	doc->replaced = rep;
 	free(ln);
 	free(t);
@@ -1549,6 +2417,60 @@ S_table_draw_row(struct pl_doc *doc, char **cells, struct pl_span **ln,
 	doc->y -= row_h;
 }
 
+/*
+ * S_table_draw_row as a stamp: table headers always (they recur after
+ * page breaks and on every scorecard), body rows when the table asked.
+ */
+static void
+S_table_stamp_row(struct pl_doc *doc, char **cells, struct pl_span **ln,
+    const int *nl, int max_lines, float row_h, int hdr,
+    enum pl_row_style style)
+{
+	struct buf k;
+	int c, zebra = !hdr && style == PL_ROW_NORMAL && doc->t_zebra &&
+	    doc->t_row % 2 == 1;
+	float y = doc->y;
+
+	if (!hdr && !doc->t_stamp) {
+		S_table_draw_row(doc, cells, ln, nl, max_lines, row_h, hdr,
+		    style);
+		return;
+	}
+	buf_init(&k);
+	buf_add(&k, hdr ? "H" : "R", 1);
+	buf_add(&k, (const char *)&style, sizeof(style));
+	buf_add(&k, (const char *)&zebra, sizeof(zebra));
+	buf_add(&k, (const char *)&max_lines, sizeof(max_lines));
+	buf_add(&k, (const char *)&doc->n_cols, sizeof(doc->n_cols));
+	S_key_f(&k, row_h);
+	S_key_f(&k, doc->t_size);
+	S_key_f(&k, doc->t_lead);
+	S_key_f(&k, doc->t_padx);
+	S_key_f(&k, doc->t_pady);
+	for (c = 0; c < doc->n_cols; c++) {
+		S_key_f(&k, doc->colx[c]);
+		S_key_f(&k, doc->colw[c]);
+		buf_add(&k, (const char *)&doc->cols[c].align,
+		    sizeof(doc->cols[c].align));
+		buf_add(&k, (const char *)&nl[c], sizeof(nl[c]));
+		S_key_s(&k, cells[c]);
+	}
+	if (pl_stamp_begin(doc, k.data, k.len, 0, y))
+		S_table_draw_row(doc, cells, ln, nl, max_lines, row_h, hdr,
+		    style);
+	else
+		doc->y = y - row_h;
+	pl_stamp_end(doc);
+	buf_free(&k);
+}
+
+void
+pl_table_stamp_rows(struct pl_doc *doc)
+{
+	if (doc->in_table)
+		doc->t_stamp = 1;
+}
+
 /* Clean, wrap and measure a row; returns its height. */
 static float
 S_table_prepare(struct pl_doc *doc, const char *const *cells, int n,
@@ -1560,7 +2482,7 @@ S_table_prepare(struct pl_doc *doc, const char *const *cells, int n,
 		const char *v = c < n && cells[c] != NULL ? cells[c] : "";
 		clean[c] = S_prepare(doc, v, 1);
 		nl[c] = S_wrap_doc(doc, clean[c], doc->colw[c] -
-		    2 * doc->t_padx, doc->t_size, &ln[c]);
+		    2 * doc->t_padx, doc->t_size, 1, &ln[c]);
 		if (nl[c] > m)
 			m = nl[c];
 	}
@@ -1607,7 +2529,7 @@ S_table_header(struct pl_doc *doc, int draw)
 		h = S_lines_h(m, doc->t_lead, doc->t_pady);
 	}
 	if (draw)
-		S_table_draw_row(doc, clean, ln, nl, m, h, 1, PL_ROW_NORMAL);
+		S_table_stamp_row(doc, clean, ln, nl, m, h, 1, PL_ROW_NORMAL);
 	S_table_release(doc, clean, ln);
 	free(titles);
 	free(clean);
@@ -1748,6 +2670,7 @@ pl_table_begin(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
 	doc->t_pady = 3.5f;
 	doc->t_zebra = zebra;
 	doc->t_row = 0;
+	doc->t_stamp = 0;
 	doc->in_table = 1;
 
 	S_table_widths(doc, cols, n_cols, doc->t_size, doc->t_padx,
@@ -1758,7 +2681,11 @@ pl_table_begin(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
 		x += doc->colw[c];
 	}
 	{
+		size_t rep = doc->replaced;
 		float hh = S_table_header(doc, 0);
+
+		doc->t_hh = hh;
+		doc->t_hbad = doc->replaced - rep;
 		pl_need(doc, hh + 2 * S_lines_h(1, doc->t_lead, doc->t_pady));
 		S_table_header(doc, 1);
 	}
@@ -1775,7 +2702,7 @@ S_cells_lines(struct pl_doc *doc, const float *w, int n_cols, float size,
 		const char *v = c < n && cells[c] != NULL ? cells[c] : "";
 		char *t = S_prepare(doc, v, 1);
 		struct pl_span *ln = NULL;
-		int k = S_wrap_doc(doc, t, w[c] - 2 * padx, size, &ln);
+		int k = S_wrap_doc(doc, t, w[c] - 2 * padx, size, 1, &ln);
 
 		if (k > m)
 			m = k;
@@ -1783,6 +2710,63 @@ S_cells_lines(struct pl_doc *doc, const float *w, int n_cols, float size,
 		free(t);
 	}
 	return m;
+}
+
+static int
+S_same_cols(const struct S_widths *c, const struct pl_col *cols, int n_cols,
+    float size, float total)
+{
+	int k;
+
+	if (c->n_cols != n_cols || c->size != size || c->total != total)
+		return 0;
+	for (k = 0; k < n_cols; k++) {
+		const char *a = c->cols[k].title, *b = cols[k].title;
+
+		if (c->cols[k].width != cols[k].width ||
+		    c->cols[k].weight != cols[k].weight ||
+		    (a == NULL) != (b == NULL) ||
+		    (a != NULL && strcmp(a, b) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * S_table_widths for pl_table_measure, which a scorecard calls for every
+ * row of its lists: the widths of the last few column sets are kept.
+ */
+static void
+S_measure_widths(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
+    float size, float total, float *w)
+{
+	struct S_widths *c;
+	int i, k;
+
+	for (i = 0; i < 4; i++) {
+		c = &doc->tw_cache[i];
+		if (S_same_cols(c, cols, n_cols, size, total)) {
+			memcpy(w, c->w, (size_t)n_cols * sizeof(float));
+			return;
+		}
+	}
+	S_table_widths(doc, cols, n_cols, size, 4, total, w);
+	if (n_cols > S_WCOLS)
+		return;
+	c = &doc->tw_cache[doc->tw_next];
+	doc->tw_next = (doc->tw_next + 1) % 4;
+	for (k = 0; k < c->n_cols; k++)
+		free(c->title[k]);
+	c->n_cols = n_cols;
+	c->size = size;
+	c->total = total;
+	for (k = 0; k < n_cols; k++) {
+		c->cols[k] = cols[k];
+		c->title[k] = cols[k].title != NULL ? cv_strdup(cols[k].title) :
+		    NULL;
+		c->cols[k].title = c->title[k];
+		c->w[k] = w[k];
+	}
 }
 
 float
@@ -1800,7 +2784,7 @@ pl_table_measure(struct pl_doc *doc, const struct pl_col *cols, int n_cols,
 		size = 8.5f;
 	lead = size * 1.32f;
 	w = cv_calloc((size_t)n_cols, sizeof(float));
-	S_table_widths(doc, cols, n_cols, size, 4, pl_width(doc), w);
+	S_measure_widths(doc, cols, n_cols, size, pl_width(doc), w);
 	if (cells == NULL) {
 		titles = cv_calloc((size_t)n_cols, sizeof(char *));
 		for (c = 0; c < n_cols; c++)
@@ -1847,7 +2831,8 @@ pl_table_row(struct pl_doc *doc, const char *const *cells, int n,
 	ln = cv_calloc((size_t)doc->n_cols, sizeof(*ln));
 	nl = cv_calloc((size_t)doc->n_cols, sizeof(int));
 	h = S_table_prepare(doc, cells, n, clean, ln, nl, &m);
-	hh = S_table_header(doc, 0);
+	hh = doc->t_hh;
+	doc->replaced += doc->t_hbad;
 	cap = S_table_max_lines(doc, hh);
 	if (m > cap) {
 		m = cap;
@@ -1859,7 +2844,7 @@ pl_table_row(struct pl_doc *doc, const char *const *cells, int n,
 		pl_page_new(doc, doc->orient, 1);
 		S_table_header(doc, 1);
 	}
-	S_table_draw_row(doc, clean, ln, nl, m, h, 0, style);
+	S_table_stamp_row(doc, clean, ln, nl, m, h, 0, style);
 	if (style == PL_ROW_NORMAL)
 		doc->t_row++;
 	S_table_release(doc, clean, ln);
@@ -1874,6 +2859,7 @@ pl_table_end(struct pl_doc *doc)
 	if (!doc->in_table)
 		return;
 	doc->in_table = 0;
+	doc->t_stamp = 0;
 	pl_line(doc, doc->colx[0], doc->y, doc->colx[doc->n_cols - 1] +
 	    doc->colw[doc->n_cols - 1], doc->y, 0.5f, &doc->pal.rule);
 	pl_space(doc, 12);
@@ -1990,6 +2976,7 @@ pl_image(struct pl_doc *doc, const char *path, float x, float y,
 	k = max_w / iw < max_h / ih ? max_w / iw : max_h / ih;
 	w = iw * k;
 	h = ih * k;
+	S_flush(doc);
 	HPDF_Page_DrawImage(doc->page, im, x, y + (max_h - h) / 2, w, h);
 	return 0;
 }
@@ -2032,6 +3019,19 @@ S_decorate(struct pl_doc *doc, int idx)
 	yh = doc->ph - doc->mt + 22;
 	yf = doc->mb - 30;
 	w = pl_width(doc);
+	/* all but the page number is the same on every page of a size */
+	buf_init(&b);
+	S_key_f(&b, doc->pw);
+	S_key_f(&b, doc->ph);
+	S_key_f(&b, doc->ml);
+	S_key_f(&b, doc->mr);
+	S_key_f(&b, doc->mt);
+	S_key_f(&b, doc->mb);
+	S_key_s(&b, doc->hdr_l);
+	S_key_s(&b, doc->hdr_r);
+	S_key_s(&b, doc->ftr_l);
+	if (!pl_stamp_begin(doc, b.data, b.len, 0, 0))
+		goto number;
 	if (doc->hdr_l != NULL || doc->hdr_r != NULL) {
 		float wr = doc->hdr_r ? pl_text_width(doc, doc->hdr_r, fs) : 0;
 		if (doc->hdr_l != NULL)
@@ -2047,6 +3047,9 @@ S_decorate(struct pl_doc *doc, int idx)
 	if (doc->ftr_l != NULL)
 		pl_text_fit(doc, doc->ml, yf, w * 0.6f, fs, PL_LEFT, &p->muted,
 		    doc->ftr_l);
+number:
+	pl_stamp_end(doc);
+	buf_free(&b);
 	if (doc->ftr_fmt != NULL) {
 		buf_init(&b);
 		buf_add(&b, "", 0);
@@ -2074,6 +3077,7 @@ pl_doc_save(struct pl_doc *doc, const char *path, char *err, size_t errsz)
 	for (i = 0; i < doc->n_pages && !doc->failed; i++)
 		if (doc->pages[i].decorate)
 			S_decorate(doc, i);
+	S_flush(doc);
 	if (!doc->failed)
 		HPDF_SaveToFile(doc->pdf, path);
 	if (doc->failed) {

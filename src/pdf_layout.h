@@ -2,7 +2,11 @@
 #ifndef CUSTEVAL_PDF_LAYOUT_H
 #define CUSTEVAL_PDF_LAYOUT_H
 
+#include <math.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
 
 /*
  * Overview
@@ -236,6 +240,36 @@ float pl_table_row_height(struct pl_doc *doc, const char *const *cells,
  * the space before it, which a page top leaves out). */
 float pl_heading_height(struct pl_doc *doc, int level, const char *utf8);
 
+/*
+ * Let the body rows of the current table be stamps (below): for tables
+ * whose rows recur from page to page, such as the policies and checklist
+ * of every scorecard.  Until pl_table_end.
+ */
+void pl_table_stamp_rows(struct pl_doc *doc);
+
+/* ---- stamps ----------------------------------------------------------- */
+
+/*
+ * Drawing that recurs page after page (a chart's frame and labels, a table
+ * header, a row of tiles) is written into the file once, as a form
+ * XObject, and then only placed: smaller files, less to compress.
+ *
+ *     if (pl_stamp_begin(doc, key, keylen, x, y))
+ *             ... draw, as on the page ...
+ *     pl_stamp_end(doc);
+ *
+ * The first time for a key, pl_stamp_begin returns 1: the caller draws and
+ * the drawing is recorded.  Afterwards it returns 0 and the caller draws
+ * nothing: pl_stamp_end places the recording, moved by (x, y) minus where
+ * it was recorded.  The key (any bytes) must determine everything drawn
+ * relative to (x, y).  Inside: shapes, lines, opaque dots and text, no
+ * page change, image or translucent dots.  Nested calls draw into the
+ * outer stamp.
+ */
+int pl_stamp_begin(struct pl_doc *doc, const void *key, size_t keylen,
+    float x, float y);
+void pl_stamp_end(struct pl_doc *doc);
+
 /* ---- images ----------------------------------------------------------- */
 
 /*
@@ -386,5 +420,83 @@ char *pl_utf8_clean(const char *s, int keep_newlines, size_t *n_replaced);
 int pl_is_cjk(long cp);
 int pl_no_line_start(long cp);
 int pl_no_line_end(long cp);
+
+/* ---- numbers (header-only: scores.csv uses it without the PDF code) ---- */
+
+/*
+ * v with `decimals` digits after the point into buf (>= 64 bytes), the
+ * same bytes as cv_fixed() (printf "%.*f", exact decimal value of the
+ * double, halves to even, no "-0.00"), without printf for the common case:
+ * finite v with |v| x 10^decimals < 2^52 and 0 <= decimals <= 9.  Anything
+ * else (NaN, infinities, huge values) is handed to cv_fixed().  The product
+ * v x 10^decimals is split exactly into p + e (fma), so rounding decides on
+ * the exact value, as printf does.  pl_fixed_n returns the length (the text
+ * is NUL-terminated too), pl_fixed returns buf.
+ */
+static inline size_t
+pl_fixed_n(double v, int decimals, char *buf)
+{
+	static const double p10[10] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+		1e7, 1e8, 1e9 };
+	static const uint64_t u10[10] = { 1, 10, 100, 1000, 10000, 100000,
+		1000000, 10000000, 100000000, 1000000000 };
+	double a, p, e, r, d;
+	uint64_t q, ip, fp;
+	char tmp[24];
+	size_t n = 0;
+	int k, up;
+
+	if (decimals < 0 || decimals > 9 || !isfinite(v))
+		goto slow;
+	a = fabs(v);
+	p = a * p10[decimals];
+	if (!(p < 4503599627370496.0))		/* 2^52 */
+		goto slow;
+	e = fma(a, p10[decimals], -p);		/* a x 10^d = p + e exactly */
+	r = floor(p);
+	d = p - r;				/* exact: p < 2^52 */
+	if (d > 0.5)
+		up = 1;
+	else if (d < 0.5)
+		up = 0;
+	else if (e != 0)
+		up = e > 0;
+	else
+		up = ((uint64_t)r & 1) != 0;	/* a true tie: to even */
+	q = (uint64_t)r + (uint64_t)up;
+	ip = q / u10[decimals];
+	fp = q % u10[decimals];
+	if (q != 0 && signbit(v))
+		buf[n++] = '-';
+	k = 0;
+	do {
+		tmp[k++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (k > 0)
+		buf[n++] = tmp[--k];
+	if (decimals > 0) {
+		buf[n++] = '.';
+		for (k = decimals - 1; k >= 0; k--) {
+			buf[n + (size_t)k] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		n += (size_t)decimals;
+	}
+	buf[n] = '\0';
+	return n;
+slow:
+	cv_fixed(v, decimals, buf);
+	for (n = 0; buf[n] != '\0'; n++)
+		;
+	return n;
+}
+
+static inline char *
+pl_fixed(double v, int decimals, char *buf)
+{
+	pl_fixed_n(v, decimals, buf);
+	return buf;
+}
 
 #endif

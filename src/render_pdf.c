@@ -45,7 +45,7 @@ rp_pct(double v, int decimals, char *buf)
 
 	if (isnan(v) || isinf(v))
 		return strcpy(buf, "-");
-	sprintf(buf, "%s%%", cv_fixed(100.0 * v, decimals, t));
+	sprintf(buf, "%s%%", pl_fixed(100.0 * v, decimals, t));
 	return buf;
 }
 
@@ -80,7 +80,7 @@ S_fix(double v, int decimals, char *buf)
 {
 	if (isnan(v))
 		return strcpy(buf, "-");
-	return cv_fixed(v, decimals, buf);
+	return pl_fixed(v, decimals, buf);
 }
 
 const char *
@@ -182,14 +182,115 @@ S_cmp_idx(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The scope sorted by cmp (a fresh array). */
+/* A customer's sort key, packed so that sorting 100,000 of them does not
+ * touch the (large) evaluation records. */
+struct S_key {
+	uint64_t k;		/* ascending = larger amount first */
+	size_t idx;		/* into ev->ec */
+};
+
+static int
+S_cmp_id(const void *a, const void *b, void *ctx)
+{
+	const struct evaluation *ev = ctx;
+
+	return strcmp(ev->ec[((const struct S_key *)a)->idx].c->id,
+	    ev->ec[((const struct S_key *)b)->idx].c->id);
+}
+
+/*
+ * The scope by revenue or gross profit, largest first, then by customer
+ * id: the order evaluation_order() gives (evaluate.c), here by a radix
+ * sort on the amounts (stable, a byte at a time) and then by id within
+ * each run of equal amounts.
+ */
+static void
+S_money_order(const struct rp_ctx *x, enum ev_order by, size_t *out)
+{
+	size_t n = x->n_scope, i, j, cnt[256];
+	struct S_key *k = cv_malloc((n ? n : 1) * sizeof(*k));
+	struct S_key *t = cv_malloc((n ? n : 1) * sizeof(*t)), *sw;
+	int shift;
+
+	for (i = 0; i < n; i++) {
+		const struct eval_customer *e = &x->ev->ec[x->scope[i]];
+		int64_t v = by == EV_BY_REVENUE ? e->rev_cycle : e->gp_cycle;
+
+		/* order-preserving map to unsigned, inverted: largest first */
+		k[i].k = ~((uint64_t)v ^ ((uint64_t)1 << 63));
+		k[i].idx = x->scope[i];
+	}
+	for (shift = 0; shift < 64; shift += 8) {
+		size_t pos = 0;
+
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(k[i].k >> shift) & 0xFF]++;
+		if (n > 0 && cnt[(k[0].k >> shift) & 0xFF] == n)
+			continue;	/* this byte is the same everywhere */
+		for (j = 0; j < 256; j++) {
+			size_t c = cnt[j];
+			cnt[j] = pos;
+			pos += c;
+		}
+		for (i = 0; i < n; i++)
+			t[cnt[(k[i].k >> shift) & 0xFF]++] = k[i];
+		sw = k;
+		k = t;
+		t = sw;
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && k[j].k == k[i].k; j++)
+			;
+		if (j - i > 1)
+			qsort_r(k + i, j - i, sizeof(*k), S_cmp_id,
+			    (void *)(uintptr_t)x->ev);
+	}
+	for (i = 0; i < n; i++)
+		out[i] = k[i].idx;
+	free(k);
+	free(t);
+}
+
+/*
+ * The scope sorted by `by` (a fresh array).  Each order is sorted once per
+ * pack and kept in x->order; the rank order is the evaluation's own.
+ */
 static size_t *
-S_sorted(const struct rp_ctx *x, enum ev_order by)
+S_sorted(struct rp_ctx *x, enum ev_order by)
 {
 	size_t *o = cv_malloc((x->n_scope ? x->n_scope : 1) * sizeof(*o));
+	size_t i, k;
 
-	memcpy(o, x->scope, x->n_scope * sizeof(*o));
-	evaluation_order(x->ev, o, x->n_scope, by);
+	if ((unsigned)by >= RP_N_ORDERS) {
+		memcpy(o, x->scope, x->n_scope * sizeof(*o));
+		evaluation_order(x->ev, o, x->n_scope, by);
+		return o;
+	}
+	if (x->order[by] == NULL) {
+		size_t *c = cv_malloc((x->n_scope ? x->n_scope : 1) *
+		    sizeof(*c));
+
+		if (by == EV_BY_RANK && x->ev->by_rank != NULL) {
+			/* ranks are 1..n without ties: by_rank is that
+			 * order; keep the customers in scope */
+			char *in = cv_calloc(x->ev->n + 1, 1);
+
+			for (i = 0; i < x->n_scope; i++)
+				in[x->scope[i]] = 1;
+			for (i = 0, k = 0; i < x->ev->n; i++)
+				if (in[x->ev->by_rank[i]])
+					c[k++] = x->ev->by_rank[i];
+			free(in);
+		} else if (by == EV_BY_REVENUE || by == EV_BY_GROSS_PROFIT) {
+			S_money_order(x, by, c);
+		} else {
+			memcpy(c, x->scope, x->n_scope * sizeof(*c));
+			evaluation_order(x->ev, c, x->n_scope, by);
+		}
+		x->order[by] = c;
+	}
+	memcpy(o, x->order[by], x->n_scope * sizeof(*o));
 	return o;
 }
 
@@ -205,7 +306,7 @@ S_key_index(const char *const *keys, size_t n, const char *k)
 }
 
 static void
-S_aggregate(const struct rp_ctx *x, struct S_agg *a)
+S_aggregate(struct rp_ctx *x, struct S_agg *a)
 {
 	const struct evaluation *ev = x->ev;
 	size_t i, top, *o;
@@ -264,7 +365,8 @@ S_aggregate(const struct rp_ctx *x, struct S_agg *a)
 	for (s = 0, i = 0; i < top; i++)
 		s += ev->ec[o[i]].rev_cycle;
 	a->top20_rev = a->rev > 0 ? (double)s / (double)a->rev : NAN;
-	evaluation_order(ev, o, x->n_scope, EV_BY_GROSS_PROFIT);
+	free(o);
+	o = S_sorted(x, EV_BY_GROSS_PROFIT);
 	for (s = 0, i = 0; i < top; i++)
 		s += ev->ec[o[i]].gp_cycle;
 	a->top20_gp = a->gp > 0 ? (double)s / (double)a->gp : NAN;
@@ -1696,10 +1798,16 @@ S_card_list(struct rp_ctx *x, size_t cap, size_t *n, size_t *n_all)
 	const char *tl = x->r->cfg->scorecard_tiers != NULL ?
 	    x->r->cfg->scorecard_tiers : "A B";
 	size_t *o = S_sorted(x, EV_BY_RANK), i, k = 0;
+	char listed[CFG_MAX_TIERS];
+	int t;
 
+	for (t = 0; t < CFG_MAX_TIERS; t++)
+		listed[t] = (size_t)t < ev->n_tiers &&
+		    S_card_tier(tl, ev->tiers[t].key);
 	for (i = 0; i < x->n_scope; i++) {
 		const struct eval_customer *e = &ev->ec[o[i]];
-		if (e->flags != 0 || S_card_tier(tl, ev->tiers[e->tier].key))
+		if (e->flags != 0 || (e->tier >= 0 && e->tier < CFG_MAX_TIERS ?
+		    listed[e->tier] : S_card_tier(tl, ev->tiers[e->tier].key)))
 			o[k++] = o[i];
 	}
 	*n_all = k;
@@ -1812,6 +1920,10 @@ S_open(struct rp_ctx *x, const struct report *r, const char *path,
 static void
 S_close(struct rp_ctx *x)
 {
+	int k;
+
+	for (k = 0; k < RP_N_ORDERS; k++)
+		free(x->order[k]);
 	pl_doc_free(x->doc);
 	rp_template_free((struct rp_template *)x->tpl);
 	free(x->own_scope);

@@ -25,22 +25,39 @@ S_tiles(struct rp_ctx *x, const char *const *vals, const char *const *labs,
 	const struct pl_palette *pal = pl_doc_palette(doc);
 	struct pl_box b = pl_take(doc, 36);
 	float gap = 5, w = (b.w - gap * (float)(n - 1)) / (float)n;
+	struct buf k;
 	int i;
 
+	/* the tiles and their labels are the same on every card: a stamp */
+	buf_init(&k);
+	buf_add(&k, "tiles", 6);
+	buf_add(&k, (const char *)&n, sizeof(n));
+	buf_add(&k, (const char *)&b.w, sizeof(b.w));
+	buf_add(&k, (const char *)&b.h, sizeof(b.h));
 	for (i = 0; i < n; i++) {
-		float bx = b.x + (float)i * (w + gap);
-		pl_fill_rect(doc, bx, b.y, w, b.h, &pal->zebra);
-		pl_fill_rect(doc, bx, b.y + b.h - 2, w, 2, &pal->accent);
-		{
-			float fs = 11;
-			while (fs > 7.5f && pl_text_width(doc, vals[i], fs) >
-			    w - 10)
-				fs -= 0.5f;
-			pl_text_fit(doc, bx + 6, b.y + 17, w - 10, fs, PL_LEFT,
-			    &pal->accent, vals[i]);
+		size_t len = strlen(labs[i]);
+
+		buf_add(&k, (const char *)&len, sizeof(len));
+		buf_add(&k, labs[i], len);
+	}
+	if (pl_stamp_begin(doc, k.data, k.len, b.x, b.y))
+		for (i = 0; i < n; i++) {
+			float bx = b.x + (float)i * (w + gap);
+			pl_fill_rect(doc, bx, b.y, w, b.h, &pal->zebra);
+			pl_fill_rect(doc, bx, b.y + b.h - 2, w, 2,
+			    &pal->accent);
+			pl_text_fit(doc, bx + 6, b.y + 5, w - 10,
+			    RP_CAPTION - 0.5f, PL_LEFT, &pal->muted, labs[i]);
 		}
-		pl_text_fit(doc, bx + 6, b.y + 5, w - 10, RP_CAPTION - 0.5f,
-		    PL_LEFT, &pal->muted, labs[i]);
+	pl_stamp_end(doc);
+	buf_free(&k);
+	for (i = 0; i < n; i++) {
+		float bx = b.x + (float)i * (w + gap), fs = 11;
+
+		while (fs > 7.5f && pl_text_width(doc, vals[i], fs) > w - 10)
+			fs -= 0.5f;
+		pl_text_fit(doc, bx + 6, b.y + 17, w - 10, fs, PL_LEFT,
+		    &pal->accent, vals[i]);
 	}
 	pl_space(doc, 5);
 }
@@ -56,11 +73,11 @@ S_money_fmt(double v, char *buf, size_t n, void *ctx)
 
 	(void)ctx;
 	if (a >= 1e6)
-		snprintf(buf, n, "%sM", cv_fixed(v / 1e6, a >= 1e7 ? 0 : 1, t));
+		snprintf(buf, n, "%sM", pl_fixed(v / 1e6, a >= 1e7 ? 0 : 1, t));
 	else if (a >= 1e3)
-		snprintf(buf, n, "%sk", cv_fixed(v / 1e3, a >= 1e4 ? 0 : 1, t));
+		snprintf(buf, n, "%sk", pl_fixed(v / 1e3, a >= 1e4 ? 0 : 1, t));
 	else
-		snprintf(buf, n, "%s", cv_fixed(v, 0, t));
+		snprintf(buf, n, "%s", pl_fixed(v, 0, t));
 }
 
 /* Height of the chart row for n indicator bars: 8.5 points a bar. */
@@ -209,7 +226,7 @@ S_explain(struct rp_ctx *x, const struct eval_customer *e, float indent,
 			buf_printf(&b, "%s%s %s%s", k > 0 ? x->sep : "",
 			    label2(x->L, "ind.", ev->ind[j].key),
 			    e->contrib[j] > 0 ? "+" : "",
-			    cv_fixed(e->contrib[j], 1, t));
+			    pl_fixed(e->contrib[j], 1, t));
 		}
 		if (sets[s][0] < 0)
 			buf_puts(&b, rp_lab(x, "word.none"));
@@ -293,30 +310,77 @@ S_pol_cells(const struct pol_rec *p, int full, struct buf *t,
 	cells[2] = p->reason;
 }
 
-/* Height of the policies block with its first k of n rows (pack form). */
+/*
+ * Heights of a capped list on a pack scorecard (policies, checklist),
+ * measured once per scorecard: S_block_h(b, k) is the height of the block
+ * with its first k rows, summed in the same order as drawing would use.
+ */
+#define S_MAX_ROWS (REC_MAX_POLICIES > REC_MAX_ITEMS ? REC_MAX_POLICIES : \
+    REC_MAX_ITEMS)
+struct S_block {
+	size_t n;			/* rows in all */
+	float base;			/* heading, header row, space after */
+	float row[S_MAX_ROWS];		/* each row */
+	float more[S_MAX_ROWS + 1];	/* "+N more" note after k rows; < 0:
+					 * not measured yet */
+	float least;			/* the block is never lower than this */
+	const char *more_key;
+};
+
 static float
-S_pol_height(struct rp_ctx *x, const struct pol_rec *pol, size_t n, size_t k)
+S_block_h(struct rp_ctx *x, struct S_block *b, size_t k)
 {
-	struct pl_col cols[3];
-	float h;
+	float h = b->base;
 	size_t j;
 
-	if (n == 0)
-		return S_h3_need(x, rp_lab(x, "pdf.card.policies"));
+	for (j = 0; j < k && j < b->n; j++)
+		h += b->row[j];
+	if (k < b->n) {
+		if (b->more[k] < 0)
+			b->more[k] = S_more_h(x, b->more_key, k, b->n);
+		h += b->more[k];
+	}
+	return h > b->least ? h : b->least;
+}
+
+static void
+S_block_init(struct S_block *b, size_t n, const char *more_key)
+{
+	size_t j;
+
+	memset(b, 0, sizeof(*b));
+	b->n = n < S_MAX_ROWS ? n : S_MAX_ROWS;
+	for (j = 0; j <= S_MAX_ROWS; j++)
+		b->more[j] = -1;
+	b->more_key = more_key;
+}
+
+/* The policies block (pack form). */
+static void
+S_pol_block(struct rp_ctx *x, const struct pol_rec *pol, size_t n,
+    struct S_block *b)
+{
+	struct pl_col cols[3];
+	size_t j;
+
+	S_block_init(b, n, "pdf.card.more-policies");
+	if (n == 0) {
+		b->base = S_h3_need(x, rp_lab(x, "pdf.card.policies"));
+		return;
+	}
 	S_pol_cols(x, 0, cols);
-	h = 8 + pl_heading_height(x->doc, 3, rp_lab(x, "pdf.card.policies")) +
+	b->base = 8 + pl_heading_height(x->doc, 3,
+	    rp_lab(x, "pdf.card.policies")) +
 	    pl_table_measure(x->doc, cols, 3, S_POL_FS(0), NULL, 0) + 12;
-	for (j = 0; j < k && j < n; j++) {
+	for (j = 0; j < b->n; j++) {
 		struct buf t;
 		const char *cells[3];
 
 		S_pol_cells(&pol[j], 0, &t, cells);
-		h += pl_table_measure(x->doc, cols, 3, S_POL_FS(0), cells, 3);
+		b->row[j] = pl_table_measure(x->doc, cols, 3, S_POL_FS(0),
+		    cells, 3);
 		buf_free(&t);
 	}
-	if (k < n)
-		h += S_more_h(x, "pdf.card.more-policies", k, n);
-	return h;
 }
 
 /* Policies with their reasons: the first max of n (all in a letter). */
@@ -334,6 +398,7 @@ S_policies(struct rp_ctx *x, const struct pol_rec *pol, size_t n, int full,
 		return;
 	}
 	pl_table_begin(x->doc, cols, 3, S_POL_FS(full), 1);
+	pl_table_stamp_rows(x->doc);	/* the same rows recur card after card */
 	for (k = 0; k < n && k < max; k++) {
 		struct buf t;
 		const char *cells[3];
@@ -375,31 +440,30 @@ S_cl_cells(struct rp_ctx *x, const struct pol_check_item *it, char *due,
 	cells[4] = due;
 }
 
-/* Height of the checklist block with its first k of n items. */
-static float
-S_cl_height(struct rp_ctx *x, const struct pol_check_item *it, size_t n,
-    size_t k)
+/* The checklist block. */
+static void
+S_cl_block(struct rp_ctx *x, const struct pol_check_item *it, size_t n,
+    struct S_block *b)
 {
 	struct pl_col cols[5];
 	const char *t = rp_lab(x, "pdf.card.checklist");
-	float h, need = S_h3_need(x, t);
 	size_t j;
 
+	S_block_init(b, n, "pdf.card.more-items");
 	if (n == 0)
-		return 0;
+		return;
+	b->least = S_h3_need(x, t);
 	S_cl_cols(x, cols);
-	h = 8 + pl_heading_height(x->doc, 3, t) +
+	b->base = 8 + pl_heading_height(x->doc, 3, t) +
 	    pl_table_measure(x->doc, cols, 5, S_CL_FS, NULL, 0) + 12;
-	for (j = 0; j < k && j < n; j++) {
+	for (j = 0; j < b->n; j++) {
 		char due[16];
 		const char *cells[5];
 
 		S_cl_cells(x, &it[j], due, cells);
-		h += pl_table_measure(x->doc, cols, 5, S_CL_FS, cells, 5);
+		b->row[j] = pl_table_measure(x->doc, cols, 5, S_CL_FS, cells,
+		    5);
 	}
-	if (k < n)
-		h += S_more_h(x, "pdf.card.more-items", k, n);
-	return h > need ? h : need;
 }
 
 static void
@@ -416,6 +480,7 @@ S_checklist(struct rp_ctx *x, const struct pol_check_item *it, size_t n,
 	pl_heading(x->doc, 3, rp_lab(x, "pdf.card.checklist"));
 	S_cl_cols(x, cols);
 	pl_table_begin(x->doc, cols, 5, fs, 0);
+	pl_table_stamp_rows(x->doc);
 	for (k = 0; k < n && k < max; k++) {
 		char due[16];
 		const char *cells[5];
@@ -452,6 +517,7 @@ S_actions(struct rp_ctx *x, size_t i, int full)
 	struct pol_rec pol[REC_MAX_POLICIES];
 	struct pol_check_item it[REC_MAX_ITEMS];
 	size_t np, nc = 0, kp, kc, cap;
+	struct S_block bp, bc;
 	float avail;
 
 	np = recommend_customer(x->r->rec, i, pol, REC_MAX_POLICIES);
@@ -467,11 +533,11 @@ S_actions(struct rp_ctx *x, size_t i, int full)
 	cap = nc > 0 ? 8 : 14;
 	kp = np < cap ? np : cap;
 	kc = nc;
-	while (kp > 2 && S_pol_height(x, pol, np, kp) +
-	    S_cl_height(x, it, nc, kc) > avail)
+	S_pol_block(x, pol, np, &bp);
+	S_cl_block(x, it, nc, &bc);
+	while (kp > 2 && S_block_h(x, &bp, kp) + S_block_h(x, &bc, kc) > avail)
 		kp--;
-	while (kc > 1 && S_pol_height(x, pol, np, kp) +
-	    S_cl_height(x, it, nc, kc) > avail)
+	while (kc > 1 && S_block_h(x, &bp, kp) + S_block_h(x, &bc, kc) > avail)
 		kc--;
 	S_policies(x, pol, np, 0, kp);
 	S_checklist(x, it, nc, kc);
@@ -503,7 +569,7 @@ rp_scorecard(struct rp_ctx *x, size_t i, int level, int new_page)
 	snprintf(head, sizeof(head), "%s  %s", c->id, S_name(c));
 	pl_heading(doc, level, head);
 
-	cv_fixed(e->score, 1, v[0]);
+	pl_fixed(e->score, 1, v[0]);
 	snprintf(rk, sizeof(rk), "%s / %s", rp_int(e->rank, m1),
 	    rp_int(ev->n, n1));
 	snprintf(v[1], sizeof(v[1]), "%s", rk);

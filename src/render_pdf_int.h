@@ -70,6 +70,8 @@ char *rp_expand(const char *s, const struct rp_vars *vs);
 
 /* ---- shared rendering context (render_pdf.c) --------------------------- */
 
+#define RP_N_ORDERS (EV_BY_PARETO + 1)	/* enum ev_order values */
+
 struct rp_ctx {
 	const struct report *r;
 	struct diag *d;
@@ -83,6 +85,8 @@ struct rp_ctx {
 	size_t *own_scope;	/* allocated when scope is all customers */
 	int subset;		/* 1: r->subset restricts the pack */
 	const char *sep;	/* list separator in the language */
+	size_t *order[RP_N_ORDERS];	/* scope per enum ev_order, sorted on
+					 * first use (render_pdf.c) */
 };
 
 /* Formatting helpers (render_pdf.c). */

@@ -246,6 +246,61 @@ test_classes(void **state)
 	assert_false(pl_no_line_start(0x4E2D));
 }
 
+/* ---- pl_fixed: the bytes of cv_fixed (printf "%.*f") ------------------ */
+
+#define FIXED_EQ(v, d) do { \
+	char want_[64], got_[64]; \
+	cv_fixed((v), (d), want_); \
+	assert_int_equal(pl_fixed_n((v), (d), got_), strlen(want_)); \
+	assert_string_equal(got_, want_); \
+} while (0)
+
+static void
+test_fixed(void **state)
+{
+	static const double tricky[] = {
+		0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 0.125, 0.375, -0.125,
+		0.005, 0.015, 0.025, 0.045, 1.005, 2.675, 9.995, -9.995, 99.5,
+		0.05, 0.15, 0.25, 0.35, 1e-5, 5e-5, -5e-5, 1e-300, -1e-300,
+		-0.004, -0.0049999, 123456789.125, -123456789.125, 1e15,
+		4503599627370495.5, 4503599627370496.0, 9007199254740993.0,
+		1e20, -1e20, 1e300, 5e-324, 0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3,
+		12345.6789, 0.99995, 0.999949999, 999999.999995
+	};
+	uint64_t x = 88172645463325252ULL;
+	size_t i;
+	int d;
+
+	(void)state;
+	for (i = 0; i < sizeof(tricky) / sizeof(tricky[0]); i++)
+		for (d = 0; d <= 10; d++)
+			FIXED_EQ(tricky[i], d);
+	/* NaN and infinities go through cv_fixed as they are */
+	for (d = 0; d <= 4; d++) {
+		FIXED_EQ(NAN, d);
+		FIXED_EQ(INFINITY, d);
+		FIXED_EQ(-INFINITY, d);
+	}
+	/* halves at every scale, then random values of every magnitude */
+	for (i = 0; i < 20000; i++) {
+		double v = ((double)i + 0.5) / 1000.0;
+		FIXED_EQ(v, 2);
+		FIXED_EQ(-v, 3);
+		FIXED_EQ((double)i / 8.0, 2);
+	}
+	for (i = 0; i < 200000; i++) {
+		double v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		v = ldexp((double)(x >> 11), -(int)(x % 90));
+		if (x & 1)
+			v = -v;
+		FIXED_EQ(v, (int)(x % 7));
+	}
+}
+
 /* ---- showcase document ------------------------------------------------ */
 
 static const char *
@@ -870,6 +925,94 @@ test_table_header_widths(void **state)
 	pl_doc_free(doc);
 }
 
+static size_t
+S_count_str(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, c = 0;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			c++;
+	return c;
+}
+
+/* Stamps: recorded once, placed again, moved; one form XObject each. */
+static void
+test_stamps(void **state)
+{
+	char err[256] = "";
+	struct pl_doc *doc;
+	const char *font;
+	const struct pl_col cols[2] = { { "Item", 0, 3, PL_LEFT },
+		{ "Owner", 0, 1, PL_LEFT } };
+	const char *row[2] = { "Quarterly review with the dealer", "Sales" };
+	size_t rep, n;
+	char *pdf;
+	int idx, i;
+
+	(void)state;
+	font = S_font(&idx);
+	assert_non_null(font);
+	doc = pl_doc_new(font, idx, err, sizeof(err));
+	assert_non_null(doc);
+	pl_page_new(doc, PL_PORTRAIT, 1);
+	/* first time: draw (U+E000 is not in the font: one '?') */
+	assert_int_equal(pl_stamp_begin(doc, "a", 1, 100, 700), 1);
+	pl_fill_rect(doc, 100, 700, 50, 20, &pl_doc_palette(doc)->zebra);
+	pl_text(doc, 102, 705, 9, PL_LEFT, NULL, "Stamp \xEE\x80\x80");
+	/* a stamp inside a stamp is drawn into the outer one */
+	assert_int_equal(pl_stamp_begin(doc, "b", 1, 0, 0), 1);
+	pl_line(doc, 100, 698, 150, 698, 0.5f, &pl_doc_palette(doc)->rule);
+	pl_stamp_end(doc);
+	pl_stamp_end(doc);
+	rep = pl_doc_replaced(doc);
+	assert_int_equal(rep, 1);
+	/* again, lower on the page and on the next page: placed only, and
+	 * its replaced character counted again */
+	assert_int_equal(pl_stamp_begin(doc, "a", 1, 100, 600), 0);
+	pl_stamp_end(doc);
+	assert_int_equal(pl_doc_replaced(doc), 2);
+	pl_page_new(doc, PL_PORTRAIT, 1);
+	assert_int_equal(pl_stamp_begin(doc, "a", 1, 120, 400), 0);
+	pl_stamp_end(doc);
+	/* "b" was never recorded on its own */
+	assert_int_equal(pl_stamp_begin(doc, "b", 1, 0, 0), 1);
+	pl_stamp_end(doc);
+	/* table rows as stamps: the same row twice, then a different one */
+	pl_table_begin(doc, cols, 2, 8.5f, 1);
+	pl_table_stamp_rows(doc);
+	for (i = 0; i < 3; i++) {
+		if (i == 2)
+			row[1] = "Finance";
+		pl_table_row(doc, row, 2, PL_ROW_NORMAL);
+	}
+	pl_table_end(doc);
+	assert_string_equal(pl_doc_error(doc), "");
+	assert_int_equal(pl_doc_save(doc, "/tmp/test_pdf_layout_st.pdf", err,
+	    sizeof(err)), 0);
+	pl_doc_free(doc);
+	pdf = S_slurp("/tmp/test_pdf_layout_st.pdf", &n);
+	assert_non_null(pdf);
+	/* a, b, the table header, rows 1 (even), 2 (odd: zebra), 3, and the
+	 * page decoration */
+	assert_int_equal(S_count_str(pdf, n, "/Subtype /Form"), 7);
+	free(pdf);
+	remove("/tmp/test_pdf_layout_st.pdf");
+
+	/* an image or translucent dots cannot go into a stamp */
+	doc = pl_doc_new(font, idx, err, sizeof(err));
+	assert_non_null(doc);
+	pl_page_new(doc, PL_PORTRAIT, 1);
+	assert_int_equal(pl_stamp_begin(doc, "c", 1, 0, 0), 1);
+	{
+		float xy[2] = { 100, 100 };
+		pl_dots(doc, xy, 1, 3, &pl_doc_palette(doc)->accent, 0.5f);
+	}
+	pl_stamp_end(doc);
+	assert_true(strstr(pl_doc_error(doc), "stamp") != NULL);
+	pl_doc_free(doc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -886,6 +1029,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_wrap_properties),
 		cmocka_unit_test(test_classes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_fixed),
+		cmocka_unit_test(test_stamps),
 		cmocka_unit_test(test_showcase_deterministic),
 	};
 	char err[512];

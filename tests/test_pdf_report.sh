@@ -120,6 +120,15 @@ for l in en zh-CN zh-TW; do
 	check "$l: every scorecard on one page (${2:-?} spilled)" test "${2:-1}" -eq 0
 done
 check "en: capped policies say how many more" has "$T/en/report.pdf" "more policies ("
+# what every scorecard repeats (tiles, chart frames and labels, table headers
+# and rows, page header and footer) is stored once and placed: still text on
+# every page, down to the last scorecard
+P=$T/zh-CN/report.pdf
+n=$(pages "$P")
+check "zh-CN: repeated parts stored once (form XObjects)" sh -c "grep -a -q '/Subtype /Form' '$P'"
+for s in 综合得分 生命周期类别 各指标标准化得分 销售趋势 建议政策 原因 "第 $n 页 / 共 $n 页"; do
+	check "zh-CN: last scorecard has '$s'" sh -c "pdftotext -f $n -l $n '$P' - 2>/dev/null | tr -d '\n' | grep -F -q -- '$s'"
+done
 
 # determinism: the same run twice gives the same bytes
 "$CUSTEVAL" run --config samples/demo.xml --prior "$T/q3/report.xml" --out "$T/again" \
@@ -216,6 +225,10 @@ XML
 	check "many: qpdf" qpdf --check "$B"
 	n=$(pages "$B")
 	check "many: page count bounded ($n)" test "${n:-0}" -gt 100 -a "${n:-0}" -lt 3000
+	# 2,000 scorecards share their fixed parts: few forms for many pages
+	f=$(grep -a -c '/Subtype /Form' "$B")
+	check "many: repeated parts stored once ($f forms, $n pages)" test "${f:-0}" -gt 0 -a "${f:-0}" -lt $((n / 4))
+	check "many: last page has its scorecard's chart" sh -c "pdftotext -f $n -l $n '$B' - 2>/dev/null | tr -d '\n' | grep -F -q 'Indicator scores (0–100)'"
 fi
 
 echo "$pass passed, $fail failed"
