@@ -28,6 +28,10 @@ struct ind_info {
 	double mean, min, max;	/* over customers with data */
 	const char *norm;	/* normalisation used: "minmax", "zscore",
 				 * "percentile" or "band" (NULL if excluded) */
+	/* In the score (evaluation_points): its weight there, and the mean
+	 * normalised value over customers with data. */
+	int scored;
+	double score_w, mean_norm;
 };
 
 enum flag {
@@ -43,7 +47,6 @@ struct eval_customer {
 	 * customers): */
 	double *raw;		/* indicator values; NaN = no data */
 	double *norm;		/* 0..1, direction applied; NaN = no data */
-	double *contrib;	/* weight x (norm - mean norm), points */
 	double score;		/* composite, 0..100 */
 	size_t rank;		/* 1 = best */
 	int tier;		/* index into evaluation.tiers */
@@ -91,7 +94,7 @@ struct evaluation {
 	const struct model *m;
 	const struct config *cfg;
 	struct eval_customer *ec;	/* n entries, in customer-id order */
-	double *values;			/* raw, norm, contrib of every ec */
+	double *values;			/* raw and norm of every ec */
 	size_t values_size;		/* bytes mapped, 0 if from malloc */
 	size_t n;
 	size_t *by_rank;		/* indexes of ec, best first */
@@ -147,6 +150,13 @@ enum ev_order {
 	EV_BY_PARETO		/* the run's Pareto measure, largest first */
 };
 /* Sort idx[0..n) (indexes into ev->ec) in that order. */
+/*
+ * Points indicator k adds to customer e's score (negative: takes away):
+ * 100 x weight x (normalised value - its mean); 0 when not scored or no
+ * value.  Computed, not stored: it is a pure function of the evaluation.
+ */
+double evaluation_points(const struct evaluation *ev,
+    const struct eval_customer *e, size_t k);
 void evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
     enum ev_order by);
 

@@ -993,7 +993,8 @@ S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
  * Score 0..100.  sum: weighted mean of the normalised values the customer
  * has (weights rescaled over those).  topsis: closeness on the normalised
  * matrix (already benefit-oriented), a missing value counting as the
- * column mean.  contrib = 100 x weight x (value - column mean).
+ * column mean.  Points (evaluation_points) = 100 x weight x (value -
+ * column mean).
  */
 static int
 S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
@@ -1046,13 +1047,25 @@ S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
 			e->score = 0;
 		/* Round to 1e-9 so ties do not depend on summation order. */
 		e->score = round(e->score * 1e9) / 1e9;
-		for (j = 0; j < nc; j++) {
-			double v = e->norm[cols[j]];
-			e->contrib[cols[j]] = isnan(v) ? 0 :
-			    100.0 * w[j] * (v - mean_norm[j]);
-		}
+	}
+	for (j = 0; j < nc; j++) {
+		ev->ind[cols[j]].scored = 1;
+		ev->ind[cols[j]].score_w = w[j];
+		ev->ind[cols[j]].mean_norm = mean_norm[j];
 	}
 	return 0;
+}
+
+double
+evaluation_points(const struct evaluation *ev, const struct eval_customer *e,
+    size_t k)
+{
+	const struct ind_info *in = &ev->ind[k];
+	double v = e->norm[k];
+
+	if (!in->scored || isnan(v))
+		return 0;
+	return 100.0 * in->score_w * (v - in->mean_norm);
 }
 
 /* Up to three indicators that raised and lowered the score most (by at
@@ -1074,11 +1087,12 @@ S_explain(struct evaluation *ev, const int *cols, size_t nc)
 						used = 1;
 				if (used)
 					continue;
-				if (e->contrib[c] > 0.05 && (best < 0 ||
-				    e->contrib[c] > e->contrib[best]))
+				double p = evaluation_points(ev, e, (size_t)c);
+				if (p > 0.05 && (best < 0 || p >
+				    evaluation_points(ev, e, (size_t)best)))
 					best = c;
-				if (e->contrib[c] < -0.05 && (worst < 0 ||
-				    e->contrib[c] < e->contrib[worst]))
+				if (p < -0.05 && (worst < 0 || p <
+				    evaluation_points(ev, e, (size_t)worst)))
 					worst = c;
 			}
 			e->up[k] = best;
@@ -1454,17 +1468,16 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 	ev->n = m->n_cust;
 	ev->ec = cv_calloc(ev->n ? ev->n : 1, sizeof(*ev->ec));
 	ev->by_rank = cv_calloc(ev->n ? ev->n : 1, sizeof(size_t));
-	ev->values = S_big_alloc(&ev->values_size, (ev->n ? ev->n : 1) * 3 *
+	ev->values = S_big_alloc(&ev->values_size, (ev->n ? ev->n : 1) * 2 *
 	    ndefs * sizeof(double));
 	for (i = 0; i < ev->n; i++) {
-		double *v = ev->values + i * 3 * ndefs;
+		double *v = ev->values + i * 2 * ndefs;
 		size_t k;
 
 		ev->ec[i].c = m->cust[i];
 		ev->ec[i].raw = v;
 		ev->ec[i].norm = v + ndefs;
-		ev->ec[i].contrib = v + 2 * ndefs;
-		for (k = 0; k < 3 * ndefs; k++)
+		for (k = 0; k < 2 * ndefs; k++)
 			v[k] = k < ndefs ? NAN : 0;	/* raw: no data yet */
 	}
 	if (S_check_config(cfg, d) != 0)

@@ -241,7 +241,7 @@ prior_migrate(struct prior *p, const struct evaluation *ev)
 			/* Indicators whose points moved most in the mover's
 			 * direction. */
 			for (j = 0; j < ev->n_ind; j++) {
-				double now = ev->ind[j].weight > 0 ? e->contrib[j] : NAN;
+				double now = ev->ind[j].weight > 0 ? evaluation_points(ev, e, j) : NAN;
 				double was = pc->points[j], dl;
 				if (isnan(now) || isnan(was))
 					continue;

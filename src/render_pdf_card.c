@@ -225,8 +225,8 @@ S_explain(struct rp_ctx *x, const struct eval_customer *e, float indent,
 				continue;
 			buf_printf(&b, "%s%s %s%s", k > 0 ? x->sep : "",
 			    label2(x->L, "ind.", ev->ind[j].key),
-			    e->contrib[j] > 0 ? "+" : "",
-			    pl_fixed(e->contrib[j], 1, t));
+			    evaluation_points(ev, e, j) > 0 ? "+" : "",
+			    pl_fixed(evaluation_points(ev, e, j), 1, t));
 		}
 		if (sets[s][0] < 0)
 			buf_puts(&b, rp_lab(x, "word.none"));

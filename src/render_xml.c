@@ -971,7 +971,7 @@ S_customer(struct rx_out *o, const struct report *r, const struct S_plan *pl,
 		S_LIT(o, "\"");
 		S_onum(o, " normalized=\"", e->norm[k]);
 		if (ev->ind[k].weight > 0)
-			S_onum(o, " points=\"", e->contrib[k]);
+			S_onum(o, " points=\"", evaluation_points(ev, e, k));
 		S_LIT(o, "/>");
 	}
 	for (k = 0; k < FLAG__COUNT; k++)
@@ -985,13 +985,13 @@ S_customer(struct rx_out *o, const struct report *r, const struct S_plan *pl,
 		for (k = 0; k < 3; k++)
 			if (e->up[k] >= 0) {
 				S_frag(o, &pl->f_up[e->up[k]]);
-				S_onum(o, " points=\"", e->contrib[e->up[k]]);
+				S_onum(o, " points=\"", evaluation_points(ev, e, (size_t)e->up[k]));
 				S_LIT(o, "/>");
 			}
 		for (k = 0; k < 3; k++)
 			if (e->down[k] >= 0) {
 				S_frag(o, &pl->f_down[e->down[k]]);
-				S_onum(o, " points=\"", e->contrib[e->down[k]]);
+				S_onum(o, " points=\"", evaluation_points(ev, e, (size_t)e->down[k]));
 				S_LIT(o, "/>");
 			}
 		S_LIT(o, "\n   </explanation>");
