@@ -764,11 +764,12 @@ S_row_sales(struct reader *r)
 	if (!sl->same)
 		model_prefetch_slot(r->m, sl->hash);
 	q->pushed = ++t;
-	if (t > S_LAG)
+	/* Lines a drain (a reject) has added already are not stepped again. */
+	if (t > S_LAG && t - 1 - S_LAG >= q->added)
 		S_sale_step(r, t - 1 - S_LAG, 2);
-	if (t > 2 * S_LAG)
+	if (t > 2 * S_LAG && t - 1 - 2 * S_LAG >= q->added)
 		S_sale_step(r, t - 1 - 2 * S_LAG, 3);
-	if (t > 3 * S_LAG) {
+	if (t > 3 * S_LAG && t - 1 - 3 * S_LAG >= q->added) {
 		S_sale_add(r, &q->e[(t - 1 - 3 * S_LAG) & (S_RING - 1)]);
 		q->added = t - 3 * S_LAG;
 	}
@@ -1461,7 +1462,9 @@ S_plain_line(struct reader *r, const char *s, size_t n)
 	long len = S_scan_plain(r, s, n, &nd);
 	char *row;
 
-	if (len < 0)
+	/* A line over MAX_FIELD (possible in replayed text) meets libcsv's
+	 * size limits and their messages. */
+	if (len < 0 || (size_t)len > MAX_FIELD)
 		return 0;
 	used = (size_t)len + 1;
 	if (s[len] == '\r' && used < n && s[used] == '\n')

@@ -137,7 +137,8 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 		bc.ref_label = "50";
 		pl_chart_hbar(x->doc, l, &bc);
 	}
-	if (e->c->months != NULL && m->n_months > 0) {
+	/* Any activity in the window (sales or payments): monthly chart. */
+	if ((e->c->months != NULL || e->c->pay != NULL) && m->n_months > 0) {
 		int nm = m->n_months, k;
 		double *v = cv_malloc((size_t)nm * sizeof(double));
 		char (*ml)[12] = cv_malloc((size_t)nm * sizeof(*ml));
@@ -147,7 +148,8 @@ S_charts(struct rp_ctx *x, const struct eval_customer *e)
 
 		for (k = 0; k < nm; k++) {
 			int32_t mi = m->first_month + k;
-			v[k] = (double)e->c->months[k].revenue / 100.0;
+			v[k] = e->c->months != NULL ?
+			    (double)e->c->months[k].revenue / 100.0 : 0;
 			snprintf(ml[k], sizeof(ml[k]), "%04d-%02d",
 			    (int)(mi / 12) % 10000, (int)(mi % 12) + 1);
 			xl[k] = ml[k];

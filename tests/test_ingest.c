@@ -426,6 +426,57 @@ test_plain_lines_match_libcsv(void **state)
 	}
 }
 
+/*
+ * Sales lines are added a few dozen lines after they are parsed; a reject
+ * adds the waiting lines first.  Rejects among long runs of good lines
+ * must neither add a line twice nor give it to another customer.
+ */
+static void
+test_pipeline_rejects_exact(void **state)
+{
+	struct buf b;
+	struct S_run t;
+	char line[128];
+	int64_t want[3] = { 0, 0, 0 }, total = 0;
+	int i, n_bad = 0, n_good = 0;
+	size_t k;
+
+	(void)state;
+	buf_init(&b);
+	buf_add(&b, "date,customer,amount\n", 21);
+	for (i = 0; i < 400; i++) {
+		int c = (i / 3) % 3;	/* runs of three lines per customer */
+		if (i % 97 == 40 || i % 61 == 7) {
+			snprintf(line, sizeof(line), "2024-03-01,C%d,abc\n", c);
+			n_bad++;
+		} else {
+			snprintf(line, sizeof(line), "2024-03-%02d,C%d,%d.%02d\n",
+			    i % 28 + 1, c, i + 1, i % 100);
+			want[c] += (int64_t)(i + 1) * 100 + i % 100;
+			total += (int64_t)(i + 1) * 100 + i % 100;
+			n_good++;
+		}
+		buf_add(&b, line, strlen(line));
+	}
+	S_ingest(&t, b.data, b.len, 0);
+	S_assert_balanced(&t);
+	assert_int_equal(t.m.inputs[0].rows_read, 400);
+	assert_int_equal(t.m.inputs[0].rows_accepted, n_good);
+	assert_int_equal(t.m.inputs[0].rows_rejected, n_bad);
+	assert_int_equal(t.m.revenue_total, total);
+	assert_int_equal(t.m.n_cust, 3);
+	for (k = 0; k < t.m.n_cust; k++) {
+		const struct customer *c = t.m.cust[k];
+		int64_t sum = 0;
+		int y;
+		for (y = 0; y < t.m.cycle_years; y++)
+			sum += c->year[y].revenue;
+		assert_int_equal(sum, want[c->id[1] - '0']);
+	}
+	S_done(&t);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -443,6 +494,7 @@ main(void)
 		cmocka_unit_test(test_header_synonyms),
 		cmocka_unit_test(test_trailing_empty_fields),
 		cmocka_unit_test(test_plain_lines_match_libcsv),
+		cmocka_unit_test(test_pipeline_rejects_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
