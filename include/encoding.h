@@ -72,4 +72,12 @@ uint64_t enc_bad_sequences(const struct enc_reader *r);
 /* Close the file and free the reader (NULL is fine). */
 void enc_close(struct enc_reader *r);
 
+/*
+ * SHA-256 of the whole file: of every byte read, once the rest of the
+ * file (if the caller stopped early) has been read too.  Call it last:
+ * the reader is at the end of the file afterwards.  -1 on a read error.
+ * The file is read once, so a pipe or FIFO is hashed and decoded alike.
+ */
+int enc_sha256(struct enc_reader *r, char out[65]);
+
 #endif

@@ -66,6 +66,18 @@ static inline int32_t cv_month_index(int32_t days)
  * ""). Both use the CPU's SHA extensions when it has them.
  */
 int cv_sha256_file(const char *path, char out[65]);
+
+/* SHA-256 of data given in pieces: begin, add any number of times, end. */
+struct cv_sha256 {
+	uint32_t h[8];		/* chaining state, words A..H */
+	uint64_t len;		/* message length so far, bytes */
+	unsigned char blk[64];	/* partial block not yet compressed */
+	size_t nblk;		/* bytes used in blk, 0..63 */
+	void (*blocks)(uint32_t h[8], const unsigned char *p, size_t nblk);
+};
+void cv_sha256_begin(struct cv_sha256 *s);
+void cv_sha256_add(struct cv_sha256 *s, const void *p, size_t n);
+void cv_sha256_end(struct cv_sha256 *s, char out[65]);
 void cv_sha256_hex(const void *data, size_t n, char out[65]);
 /*
  * For tests: cv_sha256_hex forced to the portable code when portable is

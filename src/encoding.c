@@ -30,6 +30,7 @@ struct enc_reader {
 	int guessed;		/* not BOM-marked, not UTF-8: the legacy encoding */
 	int eof;		/* read(2) returned 0 */
 	int err;		/* read(2) failed: errno */
+	struct cv_sha256 sha;	/* of the bytes read so far */
 	uint64_t in_pos;	/* file offset of in[0] */
 	size_t in_off;		/* bytes of in[] already consumed */
 	size_t in_len;		/* bytes of in[] filled */
@@ -217,6 +218,7 @@ S_refill(struct enc_reader *r)
 	}
 	if (got == 0)
 		r->eof = 1;
+	cv_sha256_add(&r->sha, r->in + r->in_len, (size_t)got);
 	r->in_len += (size_t)got;
 	return 0;
 }
@@ -461,6 +463,7 @@ S_decide(struct enc_reader *r, int forced, enum enc_kind legacy, int seekable)
 			r->guessed = !st;
 			if (lseek(r->fd, 0, SEEK_SET) != 0)
 				return errno != 0 ? errno : EIO;
+			cv_sha256_begin(&r->sha);	/* read again */
 			r->in_off = r->in_len = 0;
 			r->in_pos = 0;
 			r->eof = 0;
@@ -500,6 +503,7 @@ enc_open(struct enc_reader **out, const char *path, const char *forced,
 		return EINVAL;
 	r = cv_calloc(1, sizeof(*r));
 	r->cd = (iconv_t)-1;
+	cv_sha256_begin(&r->sha);
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		e = errno;
@@ -566,4 +570,23 @@ enc_close(struct enc_reader *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	free(r);
+}
+
+int
+enc_sha256(struct enc_reader *r, char out[65])
+{
+	out[0] = '\0';
+	if (r == NULL)
+		return -1;
+	/* Bytes not decoded (the parse stopped early) are hashed too. */
+	r->in_off = r->in_len;
+	while (!r->eof && r->err == 0)
+		if (S_refill(r) < 0)
+			break;
+		else
+			r->in_off = r->in_len;
+	if (r->err != 0)
+		return -1;
+	cv_sha256_end(&r->sha, out);
+	return 0;
 }

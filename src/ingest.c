@@ -1724,22 +1724,6 @@ S_pipe_stop(struct S_pipe *p)
 	pthread_mutex_destroy(&p->mu);
 }
 
-/* The file's SHA-256, computed on a second thread while the file is parsed. */
-struct S_sha_job {
-	const char *path;
-	char hex[65];
-	int rc;
-};
-
-static void *
-S_sha_thread(void *arg)
-{
-	struct S_sha_job *j = arg;
-
-	j->rc = cv_sha256_file(j->path, j->hex);
-	return NULL;
-}
-
 static int
 S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
     const char *path, uint64_t *money_used, struct diag *d)
@@ -1757,9 +1741,10 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	const char *enc = cfg->in[k].encoding;
 	const char *legacy = cfg->legacy_encoding;
 	struct stat sb;
-	struct S_sha_job sha;
-	pthread_t sha_tid;
-	int sha_live = 0;
+	struct {
+		char hex[65];
+		int rc;
+	} sha;		/* the file's SHA-256, from the reader */
 
 	if (enc != NULL && (strcmp(enc, "auto") == 0 || enc[0] == '\0'))
 		enc = NULL;
@@ -1796,7 +1781,6 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	r->st = model_add_input(m, input_kind_name(k), path);
 	if (stat(path, &sb) == 0)
 		total = (uint64_t)sb.st_size;
-	sha.path = path;
 	sha.rc = -1;
 	if ((e = enc_open(&er, path, enc, legacy)) != 0) {
 		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(e));
@@ -1807,9 +1791,6 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		free(r);
 		return -1;
 	}
-	sha_live = pthread_create(&sha_tid, NULL, S_sha_thread, &sha) == 0;
-	if (!sha_live)
-		S_sha_thread(&sha);
 	r->er = er;
 	r->enc_name = enc_name(er);
 	free(r->st->encoding);
@@ -1862,8 +1843,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	free(r->sales);
 	if (r->parser_live)
 		csv_free(&r->p);
-	if (sha_live)
-		pthread_join(sha_tid, NULL);
+	sha.rc = enc_sha256(er, sha.hex);	/* the bytes just parsed */
 	if (sha.rc != 0 && rc == 0) {
 		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(EIO));
 		rc = -1;

@@ -20,13 +20,6 @@
 /* Compresses nblk consecutive 64-byte blocks at p into the state h. */
 typedef void sha_blocks_fn(uint32_t h[8], const unsigned char *p, size_t nblk);
 
-struct sha256 {
-	uint32_t h[8];		/* chaining state, words A..H */
-	uint64_t len;		/* message length so far, bytes */
-	unsigned char blk[64];	/* partial block not yet compressed */
-	size_t nblk;		/* bytes used in blk, 0..63 */
-	sha_blocks_fn *blocks;	/* compression function */
-};
 
 static const uint32_t S_k[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -184,7 +177,7 @@ S_blocks_best(void)
 }
 
 static void
-S_sha_init(struct sha256 *s, sha_blocks_fn *blocks)
+S_sha_init(struct cv_sha256 *s, sha_blocks_fn *blocks)
 {
 	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372,
 	    0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
@@ -196,7 +189,7 @@ S_sha_init(struct sha256 *s, sha_blocks_fn *blocks)
 }
 
 static void
-S_sha_update(struct sha256 *s, const unsigned char *p, size_t n)
+S_sha_update(struct cv_sha256 *s, const unsigned char *p, size_t n)
 {
 	size_t take;
 
@@ -226,7 +219,7 @@ S_sha_update(struct sha256 *s, const unsigned char *p, size_t n)
 }
 
 static void
-S_sha_final(struct sha256 *s, char out[65])
+S_sha_final(struct cv_sha256 *s, char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
 	uint64_t bits = s->len * 8;
@@ -249,10 +242,28 @@ S_sha_final(struct sha256 *s, char out[65])
 	out[64] = '\0';
 }
 
+void
+cv_sha256_begin(struct cv_sha256 *s)
+{
+	S_sha_init(s, S_blocks_best());
+}
+
+void
+cv_sha256_add(struct cv_sha256 *s, const void *p, size_t n)
+{
+	S_sha_update(s, p, n);
+}
+
+void
+cv_sha256_end(struct cv_sha256 *s, char out[65])
+{
+	S_sha_final(s, out);
+}
+
 int
 cv_sha256_impl(int portable, const void *data, size_t n, char out[65])
 {
-	struct sha256 s;
+	struct cv_sha256 s;
 	sha_blocks_fn *blocks = portable ? S_blocks_portable : S_blocks_best();
 
 	S_sha_init(&s, blocks);
@@ -270,7 +281,7 @@ cv_sha256_hex(const void *data, size_t n, char out[65])
 int
 cv_sha256_file(const char *path, char out[65])
 {
-	struct sha256 s;
+	struct cv_sha256 s;
 	unsigned char *chunk;
 	ssize_t n;
 	int fd, rc = 0;

@@ -313,6 +313,11 @@ for w in ingest evaluate render report.pdf report.xml scores.csv; do
 	grep_err "--timings names $w" "timing: *$w .* s"
 done
 cmp -s "$T/tm/report.xml" "$T/so/report.xml" && ok || bad "--timings changes report.xml"
+# A pipe is read once: every row, and the hash of the bytes that came through it.
+cat samples/sales.csv | "$CV" run --sales /dev/stdin --as-of 2026-10-31 --out "$T/pipe" --quiet >/dev/null 2>&1 && ok || bad "run from a pipe"
+check "pipe: every row read" grep -q 'rows-read="20232"' "$T/pipe/report.xml"
+check "pipe: hash of the piped bytes" grep -q "sha256=\"$(sha256sum samples/sales.csv | cut -c1-64)\"" "$T/pipe/report.xml"
+cmp -s "$T/pipe/scores.csv" "$T/so/scores.csv" && ok || bad "pipe and file give the same scores"
 expect_rc 0 "check on the sample" "$CV" check --config samples/demo.xml --lang en
 check "check prints rows per file" grep -q 'sales' "$T/out"
 expect_rc 0 "weights calculator" "$CV" weights --method entropy --data tests/data/methods/fighter.csv
