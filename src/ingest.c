@@ -1783,7 +1783,11 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		total = (uint64_t)sb.st_size;
 	sha.rc = -1;
 	if ((e = enc_open(&er, path, enc, legacy)) != 0) {
-		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(e));
+		if (e == ESPIPE)
+			diag_add(d, D_PIPE_ENCODING, path, 0L, 0L,
+			    legacy != NULL ? legacy : "GB18030");
+		else
+			diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(e));
 		enc_close(er);
 		buf_free(&r->row);
 		buf_free(&r->rec);

@@ -318,6 +318,10 @@ cat samples/sales.csv | "$CV" run --sales /dev/stdin --as-of 2026-10-31 --out "$
 check "pipe: every row read" grep -q 'rows-read="20232"' "$T/pipe/report.xml"
 check "pipe: hash of the piped bytes" grep -q "sha256=\"$(sha256sum samples/sales.csv | cut -c1-64)\"" "$T/pipe/report.xml"
 cmp -s "$T/pipe/scores.csv" "$T/so/scores.csv" && ok || bad "pipe and file give the same scores"
+tail -c +4 samples/sales.csv | "$CV" check --sales /dev/stdin --as-of 2026-10-31 --lang en >"$T/out" 2>"$T/err"; rc=$?
+[ "$rc" = 2 ] && ok || bad "pipe without BOM: exit $rc, want 2"
+grep_err "pipe without BOM names --encoding" "a pipe without a BOM needs --encoding"
+tail -c +4 samples/sales.csv | "$CV" check --sales /dev/stdin --encoding utf-8 --as-of 2026-10-31 --lang en >"$T/out" 2>&1 && ok || bad "pipe with --encoding"
 expect_rc 0 "check on the sample" "$CV" check --config samples/demo.xml --lang en
 check "check prints rows per file" grep -q 'sales' "$T/out"
 expect_rc 0 "weights calculator" "$CV" weights --method entropy --data tests/data/methods/fighter.csv
