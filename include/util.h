@@ -39,6 +39,11 @@ char *cv_money_str(int64_t minor, char *buf);
 char *cv_money_group(int64_t minor, char *buf);
 /* Fixed-decimal double formatting independent of locale; buf >= 64. */
 char *cv_fixed(double v, int decimals, char *buf);
+/* The same, returning the length. */
+size_t cv_fixed_n(double v, int decimals, char *buf);
+/* The reference: printf "%.*f" without "-0.00" (what cv_fixed must equal;
+ * it uses this for NaN, infinities and huge values). */
+char *cv_fixed_printf(double v, int decimals, char *buf);
 
 /* Is s (length n) valid UTF-8 without C0 controls other than tab/LF/CR? */
 int cv_utf8_valid(const char *s, size_t n);

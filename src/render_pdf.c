@@ -42,10 +42,15 @@ char *
 rp_pct(double v, int decimals, char *buf)
 {
 	char t[64];
+	size_t n;
 
 	if (isnan(v) || isinf(v))
 		return strcpy(buf, "-");
-	sprintf(buf, "%s%%", pl_fixed(100.0 * v, decimals, t));
+	n = pl_fixed_n(100.0 * v, decimals, t);
+	if (n > 30)
+		n = 30;		/* buf holds 32 */
+	memcpy(buf, t, n);
+	memcpy(buf + n, "%", 2);
 	return buf;
 }
 

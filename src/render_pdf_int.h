@@ -91,7 +91,7 @@ struct rp_ctx {
 
 /* Formatting helpers (render_pdf.c). */
 char *rp_int(uint64_t v, char *buf);		/* "12,345"; buf >= 32 */
-char *rp_pct(double v, int decimals, char *buf);	/* "12.3%"; "-" NaN */
+char *rp_pct(double v, int decimals, char *buf);	/* "12.3%"; "-" NaN; buf >= 32 */
 const char *rp_lab(const struct rp_ctx *x, const char *key);
 /* A label with {placeholders} filled from a NULL-terminated list of
  * name, value pairs (then the context's vars); malloc'd. */

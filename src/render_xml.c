@@ -481,41 +481,13 @@ S_money(struct rx_out *o, int64_t minor)
 	S_put(o, s, (size_t)(b + sizeof(b) - s));
 }
 
-/*
- * v with six decimals, the same characters as cv_fixed(v, 6) (printf "%.6f",
- * which rounds the exact binary value, ties to even; no "-0.000000").  The
- * product x = |v| * 1e6 is within x * 2^-53 of the exact one, so rounding x
- * to an integer gives printf's digits unless x lies that close to a half;
- * those rare values, and large or non-finite ones, go through cv_fixed.
- */
+/* v with six decimals (cv_fixed). */
 void
 rx_fix6(struct rx_out *o, double v)
 {
-	double a = v < 0 ? -v : v, x = a * 1e6, f;
-	char b[64], *e = b + sizeof(b) - 6, *s;
-	uint64_t q;
-	unsigned frac;
+	char b[64];
 
-	if (!(x < 0x1p52))		/* NaN and infinities too */
-		goto slow;
-	q = (uint64_t)x;
-	f = x - (double)q;
-	if (fabs(f - 0.5) <= x * 0x1p-52)
-		goto slow;
-	q += f > 0.5;
-	frac = (unsigned)(q % 1000000);
-	memcpy(e + 4, S_pairs + frac % 100 * 2, 2);
-	memcpy(e + 2, S_pairs + frac / 100 % 100 * 2, 2);
-	memcpy(e, S_pairs + frac / 10000 * 2, 2);
-	*--e = '.';
-	s = S_digits(e, q / 1000000);
-	if (v < 0 && q != 0)
-		*--s = '-';
-	S_put(o, s, (size_t)(b + sizeof(b) - s));
-	return;
-slow:
-	s = cv_fixed(v, 6, b);
-	S_put(o, s, strlen(s));
+	S_put(o, b, cv_fixed_n(v, 6, b));
 }
 
 /* ` name="v"` with v escaped. */

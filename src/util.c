@@ -1,4 +1,5 @@
 /* util.c: allocation, buffers, FNV hashing, number/date formatting and UTF-8 checks. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +184,7 @@ cv_money_group(int64_t minor, char *buf)
 }
 
 char *
-cv_fixed(double v, int decimals, char *buf)
+cv_fixed_printf(double v, int decimals, char *buf)
 {
 	/* printf with "%.*f" is locale-independent for the C locale we keep. */
 	if (v != v)
@@ -198,6 +199,83 @@ cv_fixed(double v, int decimals, char *buf)
 				memmove(buf, buf + 1, strlen(buf));
 		}
 	}
+	return buf;
+}
+
+/*
+ * cv_fixed's work: v with `decimals` digits after the point into buf
+ * (>= 64 bytes), the same bytes as printf "%.*f" (exact decimal value of the
+ * double, halves to even) without "-0.00", and without printf for the
+ * common case: finite v with |v| x 10^decimals < 2^52 and 0 <= decimals
+ * <= 9.  Anything else (NaN, infinities, huge values) goes to
+ * cv_fixed_printf.  The product v x 10^decimals is split exactly into
+ * p + e (fma), so rounding decides on the exact value, as printf does.
+ * Returns the length (the text is NUL-terminated too).
+ */
+size_t
+cv_fixed_n(double v, int decimals, char *buf)
+{
+	static const double p10[10] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+		1e7, 1e8, 1e9 };
+	static const uint64_t u10[10] = { 1, 10, 100, 1000, 10000, 100000,
+		1000000, 10000000, 100000000, 1000000000 };
+	double a, p, e, r, d;
+	uint64_t q, ip, fp;
+	char tmp[24];
+	size_t n = 0;
+	int k, up;
+
+	if (decimals < 0 || decimals > 9 || !isfinite(v))
+		goto slow;
+	a = fabs(v);
+	p = a * p10[decimals];
+	if (!(p < 4503599627370496.0))		/* 2^52 */
+		goto slow;
+	e = fma(a, p10[decimals], -p);		/* a x 10^d = p + e exactly */
+	r = floor(p);
+	d = p - r;				/* exact: p < 2^52 */
+	if (d > 0.5)
+		up = 1;
+	else if (d < 0.5)
+		up = 0;
+	else if (e != 0)
+		up = e > 0;
+	else
+		up = ((uint64_t)r & 1) != 0;	/* a true tie: to even */
+	q = (uint64_t)r + (uint64_t)up;
+	ip = q / u10[decimals];
+	fp = q % u10[decimals];
+	if (q != 0 && signbit(v))
+		buf[n++] = '-';
+	k = 0;
+	do {
+		tmp[k++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip > 0);
+	while (k > 0)
+		buf[n++] = tmp[--k];
+	if (decimals > 0) {
+		buf[n++] = '.';
+		for (k = decimals - 1; k >= 0; k--) {
+			buf[n + (size_t)k] = (char)('0' + fp % 10);
+			fp /= 10;
+		}
+		n += (size_t)decimals;
+	}
+	buf[n] = '\0';
+	return n;
+slow:
+	cv_fixed_printf(v, decimals, buf);
+	for (n = 0; buf[n] != '\0'; n++)
+		;
+	return n;
+}
+
+
+char *
+cv_fixed(double v, int decimals, char *buf)
+{
+	cv_fixed_n(v, decimals, buf);
 	return buf;
 }
 

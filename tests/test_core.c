@@ -369,7 +369,7 @@ S_fix6_check(struct rx_out *o, double v, long *n_checked)
 {
 	char want[64];
 
-	cv_fixed(v, 6, want);
+	cv_fixed_printf(v, 6, want);
 	o->n = 0;
 	rx_fix6(o, v);
 	if (o->n != strlen(want) || memcmp(o->p, want, o->n) != 0)

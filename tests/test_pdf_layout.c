@@ -250,7 +250,7 @@ test_classes(void **state)
 
 #define FIXED_EQ(v, d) do { \
 	char want_[64], got_[64]; \
-	cv_fixed((v), (d), want_); \
+	cv_fixed_printf((v), (d), want_); \
 	assert_int_equal(pl_fixed_n((v), (d), got_), strlen(want_)); \
 	assert_string_equal(got_, want_); \
 } while (0)
