@@ -73,7 +73,7 @@ static const struct {
 /* State of reading one file. */
 struct reader {
 	struct customer *last_cust;	/* customer of the previous row */
-	struct sale_ring *sales;	/* sales lines on their way in */
+	struct sale_queue *sales;	/* sales lines on their way in */
 	struct model *m;
 	const struct ingest_opts *o;
 	const struct config *cfg;
@@ -490,7 +490,7 @@ S_text(struct reader *r, int f)
  * unknown-customers when a master is configured.
  */
 static struct customer *
-S_customer(struct reader *r, int f, const char *id)
+S_customer_at(struct reader *r, int f, const char *id, long line)
 {
 	struct customer *c;
 	int created, master = r->cfg->in[IN_CUSTOMERS].n_paths > 0;
@@ -510,14 +510,21 @@ S_customer(struct reader *r, int f, const char *id)
 	c = model_get(r->m, id, &created);
 	r->last_cust = c;
 	c->src_file = r->st->path;
-	c->src_line = r->row_line;
+	c->src_line = line;
 	if (master && (r->o->max_messages == 0 ||
 	    r->n_msgs < r->o->max_messages)) {
-		diag_add(r->d, D_CUSTOMER_CREATED, r->path, r->row_line,
+		diag_add(r->d, D_CUSTOMER_CREATED, r->path, line,
 		    (long)(r->col[f] + 1), id);
 		r->n_msgs++;
 	}
 	return c;
+}
+
+/* The customer of the current row. */
+static struct customer *
+S_customer(struct reader *r, int f, const char *id)
+{
+	return S_customer_at(r, f, id, r->row_line);
 }
 
 static void
@@ -530,16 +537,30 @@ S_date_range(struct reader *r, int32_t day)
 }
 
 /*
- * Sales lines go through a short pipeline so that the memory a line will
+ * Sales lines are parsed on the reading thread and added to their
+ * customers on a second one, the adder, so that the two halves of the
+ * work (text to values; values into memory that is mostly cache misses
+ * with 100,000 customers) use both cores.  The lines pass through a queue
+ * in file order and the adder takes them in that order, so every sum is
+ * made in the same order as on one thread.
+ *
+ * The adder runs a short pipeline of its own: the memory a line will
  * touch (its index slot, its customer, that customer's year and month) is
- * fetched while the lines before it are being added: with 100,000
- * customers each of those is a cache miss.  A line is parsed (and
- * rejected) at once, in order; it is added S_LAG lines later, still in
- * order, and every reject first drains the lines before it, so all counts,
- * messages and rejects come out exactly as without the pipeline.
+ * fetched while the lines before it are being added.  Step 1 of a line
+ * prefetches its index slot, step 2 (S_LAG lines later) finds the
+ * candidate customer, step 3 checks the id and prefetches the sums, and
+ * the line is added S_LAG lines after that.
+ *
+ * Only the parser rejects sales lines, and every reject first drains the
+ * queue (the parser waits until the adder has added every line before the
+ * rejected one), so counts, messages and rejects.csv come out exactly as
+ * if each line were read and added before the next.  While the parser
+ * waits the adder may write a message of its own (a customer created);
+ * while the adder works the parser writes none.
  */
 #define S_LAG 8			/* lines between two steps */
-#define S_RING 32		/* power of two > 3 * S_LAG */
+#define S_QN 4096		/* lines in the queue: a power of two > 3 * S_LAG */
+#define S_QBATCH 256		/* lines handed to the adder at a time */
 
 struct sale {
 	struct customer *c;	/* found in step 3, or NULL: look up when added */
@@ -554,13 +575,42 @@ struct sale {
 	char id[256];
 };
 
-struct sale_ring {
-	struct sale e[S_RING];
-	unsigned long pushed, added;	/* lines in, lines added */
-	int draining;
+/*
+ * The parser's, the shared and the adder's fields are kept 64 bytes
+ * apart: a cache line written on every line by one thread and read by the
+ * other would cost more than the split gains.  For the same reason the
+ * adder keeps its own counts, merged into the file's when it stops.
+ */
+struct sale_queue {
+	struct sale *e;			/* S_QN lines, by number & (S_QN - 1) */
+	struct reader *r;
+	unsigned long pushed;		/* parser: lines queued */
+	unsigned long free_to;		/* parser: slots up to here are free */
+	unsigned long shown;		/* parser: lines last published */
+	unsigned long drained;		/* parser: all lines added up to here */
+	int threaded;
+	pthread_t tid;
+	char pad1[64];
+
+	pthread_mutex_t mu;		/* guards the fields below */
+	pthread_cond_t to_adder, to_parser;
+	unsigned long published;	/* lines the adder may take */
+	unsigned long added;		/* lines the adder is done with */
+	int flush;			/* add every published line now */
+	int quit;
+	int adder_waits, parser_waits;
+	char pad2[64];
+
+	/* the adder's: its pipeline (next line for each step) and sums */
+	unsigned long p1, p2, p3, p4;
+	struct customer *last;		/* customer of the last line added */
+	uint64_t accepted, outside;
+	int64_t amount, cost, in_window;
+	int32_t date_min, date_max;
+	char pad3[64];
 };
 
-/* Step 1: parse and check one line; 0 = a sale to add, -1 = rejected. */
+/* Step 0, on the parser: parse and check one line; 0 = a sale to add, -1 = rejected. */
 static int
 S_sale_parse(struct reader *r, struct sale *sl)
 {
@@ -629,45 +679,44 @@ S_sale_parse(struct reader *r, struct sale *sl)
 	return 0;
 }
 
-/* Step 4: add a parsed line to its customer (created if new). */
+/* Add a parsed line to its customer (created if new); on the adder. */
 static void
 S_sale_add(struct reader *r, struct sale *sl)
 {
-	struct customer *c = sl->same ? r->last_cust : sl->c;
+	struct sale_queue *q = r->sales;
+	struct customer *c = sl->same ? q->last : sl->c;
 	int32_t day = sl->day;
 	int64_t amount = sl->amount, cost = sl->cost;
 	int slot = sl->slot, year, dom, y, mo;
 
 	if (c == NULL) {
-		long line = r->row_line;
-
-		r->row_line = sl->line;	/* where a created customer was seen */
-		c = S_customer(r, F_CUSTOMER, sl->id);
-		r->row_line = line;
+		/* where a created customer was seen */
+		c = S_customer_at(r, F_CUSTOMER, sl->id, sl->line);
 		if (c == NULL)
 			return;
 	}
-	r->last_cust = c;
-	r->st->rows_accepted++;
-	r->st->amount_total += amount;
-	r->st->cost_total += cost;
-	r->m->revenue_total += amount;
-	r->m->cost_total += cost;
-	S_date_range(r, day);
+	q->last = c;
+	q->accepted++;
+	q->amount += amount;
+	q->cost += cost;
+	if (q->date_min == CV_DATE_NONE || day < q->date_min)
+		q->date_min = day;
+	if (q->date_max == CV_DATE_NONE || day > q->date_max)
+		q->date_max = day;
 	if (c->first_sale == CV_DATE_NONE || day < c->first_sale)
 		c->first_sale = day;
 	if (amount > 0 && (c->last_sale == CV_DATE_NONE || day > c->last_sale))
 		if (day <= r->m->as_of)
 			c->last_sale = day;
 	if (slot < 0) {
-		r->st->rows_outside++;
+		q->outside++;
 		if (day < r->m->window_start)
 			c->sales_before_window += amount;
 		return;
 	}
 	model_months(r->m, c);
 	year = slot / 12;
-	r->m->revenue_in_window += amount;
+	q->in_window += amount;
 	c->months[slot].revenue += amount;
 	c->year[year].revenue += amount;
 	if (sl->have_cost) {
@@ -693,15 +742,18 @@ S_sale_add(struct reader *r, struct sale *sl)
 	}
 }
 
-/* Steps 2 and 3 of line k: fetch its index slot's customer, then its sums. */
+/* Steps 1 to 3 of a line: its index slot; its candidate; its sums. */
 static void
-S_sale_step(struct reader *r, unsigned long k, int step)
+S_sale_step(struct reader *r, struct sale *sl, int step)
 {
-	struct sale *sl = &r->sales->e[k & (S_RING - 1)];
 	struct customer *c;
 
 	if (sl->same)
 		return;
+	if (step == 1) {
+		model_prefetch_slot(r->m, sl->hash);
+		return;
+	}
 	if (step == 2) {
 		sl->c = model_candidate(r->m, sl->hash);
 		if (sl->c != NULL)
@@ -722,57 +774,185 @@ S_sale_step(struct reader *r, unsigned long k, int step)
 	}
 }
 
-/* Add every line still in the pipeline (before a reject, at the end). */
+/*
+ * Move lines [.., end) through the adder's pipeline; all: add them all
+ * (else the last 3 * S_LAG wait for the lines after them).
+ */
+static void
+S_adder_run(struct sale_queue *q, unsigned long end, int all)
+{
+	struct reader *r = q->r;
+	struct sale *e = q->e;
+
+#define S_AT(k) (&e[(k) & (S_QN - 1)])
+	while (q->p1 < end) {
+		S_sale_step(r, S_AT(q->p1), 1);
+		q->p1++;
+		if (q->p1 - q->p2 > S_LAG)
+			S_sale_step(r, S_AT(q->p2++), 2);
+		if (q->p2 - q->p3 > S_LAG)
+			S_sale_step(r, S_AT(q->p3++), 3);
+		if (q->p3 - q->p4 > S_LAG)
+			S_sale_add(r, S_AT(q->p4++));
+	}
+	if (!all)
+		return;
+	for (; q->p2 < end; q->p2++)
+		S_sale_step(r, S_AT(q->p2), 2);
+	for (; q->p3 < end; q->p3++)
+		S_sale_step(r, S_AT(q->p3), 3);
+	for (; q->p4 < end; q->p4++)
+		S_sale_add(r, S_AT(q->p4));
+#undef S_AT
+}
+
+static void *
+S_adder_thread(void *arg)
+{
+	struct sale_queue *q = arg;
+	unsigned long end;
+	int all;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		q->added = q->p4;
+		if (q->parser_waits)
+			pthread_cond_signal(&q->to_parser);
+		while (!q->quit && q->published == q->p1 &&
+		    !(q->flush && q->p4 < q->published)) {
+			q->adder_waits = 1;
+			pthread_cond_wait(&q->to_adder, &q->mu);
+			q->adder_waits = 0;
+		}
+		if (q->quit)
+			break;
+		end = q->published;
+		all = q->flush;
+		pthread_mutex_unlock(&q->mu);
+		S_adder_run(q, end, all);
+		pthread_mutex_lock(&q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/*
+ * Publish the queued lines; wait for the adder until at least one slot
+ * is free (room) or every line is added (drain).
+ */
+static void
+S_queue_sync(struct sale_queue *q, int drain)
+{
+	pthread_mutex_lock(&q->mu);
+	q->published = q->pushed;
+	q->shown = q->pushed;
+	if (drain)
+		q->flush = 1;
+	if (q->adder_waits)
+		pthread_cond_signal(&q->to_adder);
+	while (drain ? q->added != q->pushed :
+	    q->pushed - q->added >= S_QN) {
+		q->parser_waits = 1;
+		pthread_cond_wait(&q->to_parser, &q->mu);
+		q->parser_waits = 0;
+	}
+	q->flush = 0;
+	q->free_to = q->added + S_QN;
+	pthread_mutex_unlock(&q->mu);
+}
+
+/*
+ * Add every line still queued (before a reject, at the end).  Only the
+ * parser calls this: the adder never rejects (a sales line's customer is
+ * created when it is missing).
+ */
 static void
 S_sales_drain(struct reader *r)
 {
-	struct sale_ring *q = r->sales;
-	unsigned long k;
+	struct sale_queue *q = r->sales;
 
-	if (q == NULL || q->draining)
+	if (q == NULL || q->drained == q->pushed)
 		return;
-	q->draining = 1;
-	for (k = q->added; k < q->pushed; k++) {
-		/* Steps 2 and 3 were done for lines at least S_LAG and
-		 * 2 * S_LAG behind the newest; do the rest now. */
-		if (k + S_LAG >= q->pushed)
-			S_sale_step(r, k, 2);
-		if (k + 2 * S_LAG >= q->pushed)
-			S_sale_step(r, k, 3);
-		S_sale_add(r, &q->e[k & (S_RING - 1)]);
+	if (q->threaded)
+		S_queue_sync(q, 1);
+	else
+		S_adder_run(q, q->pushed, 1);
+	q->drained = q->pushed;
+}
+
+static struct sale_queue *
+S_queue_start(struct reader *r)
+{
+	struct sale_queue *q = cv_calloc(1, sizeof(*q));
+
+	q->e = cv_malloc(S_QN * sizeof(*q->e));
+	q->r = r;
+	q->free_to = S_QN;
+	q->date_min = q->date_max = CV_DATE_NONE;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->to_adder, NULL);
+	pthread_cond_init(&q->to_parser, NULL);
+	q->threaded = !r->o->one_thread &&
+	    pthread_create(&q->tid, NULL, S_adder_thread, q) == 0;
+	return q;
+}
+
+/* Add what is left and stop the adder. */
+static void
+S_queue_stop(struct reader *r)
+{
+	struct sale_queue *q = r->sales;
+
+	if (q == NULL)
+		return;
+	S_sales_drain(r);
+	if (q->threaded) {
+		pthread_mutex_lock(&q->mu);
+		q->quit = 1;
+		pthread_cond_signal(&q->to_adder);
+		pthread_mutex_unlock(&q->mu);
+		pthread_join(q->tid, NULL);
 	}
-	q->added = q->pushed;
-	q->draining = 0;
+	r->st->rows_accepted += q->accepted;
+	r->st->rows_outside += q->outside;
+	r->st->amount_total += q->amount;
+	r->st->cost_total += q->cost;
+	r->m->revenue_total += q->amount;
+	r->m->cost_total += q->cost;
+	r->m->revenue_in_window += q->in_window;
+	if (q->date_min != CV_DATE_NONE) {
+		S_date_range(r, q->date_min);
+		S_date_range(r, q->date_max);
+	}
+	pthread_cond_destroy(&q->to_parser);
+	pthread_cond_destroy(&q->to_adder);
+	pthread_mutex_destroy(&q->mu);
+	free(q->e);
+	free(q);
+	r->sales = NULL;
 }
 
 static void
 S_row_sales(struct reader *r)
 {
-	struct sale_ring *q = r->sales;
+	struct sale_queue *q = r->sales;
 	struct sale *sl;
-	unsigned long t;
 
 	if (q == NULL)
-		q = r->sales = cv_calloc(1, sizeof(*q));
-	t = q->pushed;
-	sl = &q->e[t & (S_RING - 1)];
+		q = r->sales = S_queue_start(r);
+	if (q->threaded && q->pushed == q->free_to)
+		S_queue_sync(q, 0);	/* wait for a free slot */
+	sl = &q->e[q->pushed & (S_QN - 1)];
 	if (S_sale_parse(r, sl) != 0)
 		return;
-	sl->same = t > q->added ?
-	    strcmp(q->e[(t - 1) & (S_RING - 1)].id, sl->id) == 0 :
-	    r->last_cust != NULL && strcmp(r->last_cust->id, sl->id) == 0;
-	if (!sl->same)
-		model_prefetch_slot(r->m, sl->hash);
-	q->pushed = ++t;
-	/* Lines a drain (a reject) has added already are not stepped again. */
-	if (t > S_LAG && t - 1 - S_LAG >= q->added)
-		S_sale_step(r, t - 1 - S_LAG, 2);
-	if (t > 2 * S_LAG && t - 1 - 2 * S_LAG >= q->added)
-		S_sale_step(r, t - 1 - 2 * S_LAG, 3);
-	if (t > 3 * S_LAG && t - 1 - 3 * S_LAG >= q->added) {
-		S_sale_add(r, &q->e[(t - 1 - 3 * S_LAG) & (S_RING - 1)]);
-		q->added = t - 3 * S_LAG;
-	}
+	/* The line before is still in its slot, added or not. */
+	sl->same = q->pushed > 0 &&
+	    strcmp(q->e[(q->pushed - 1) & (S_QN - 1)].id, sl->id) == 0;
+	q->pushed++;
+	if (!q->threaded)
+		S_adder_run(q, q->pushed, 0);
+	else if (q->pushed - q->shown >= S_QBATCH)
+		S_queue_sync(q, 0);
 }
 
 static void
@@ -1843,8 +2023,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		S_error(r, (long)r->nf_all + 1, 1, "", 0, D_CSV_UNTERMINATED);
 	}
 	S_pipe_stop(&pipe);
-	S_sales_drain(r);
-	free(r->sales);
+	S_queue_stop(r);
 	if (r->parser_live)
 		csv_free(&r->p);
 	sha.rc = enc_sha256(er, sha.hex);	/* the bytes just parsed */

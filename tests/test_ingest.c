@@ -26,12 +26,15 @@ struct S_run {
 	struct model m;
 	struct diag d;
 	char path[64];
+	char mpath[64];		/* the master file, if S_master */
 	char *rejects;		/* contents of the rejects output */
 	size_t n_rejects;
 	int rc;
 };
 
 static int S_csv_only;	/* S_ingest: no fast path for plain lines */
+static int S_one_thread;	/* S_ingest: no adder thread */
+static const char *S_master;	/* S_ingest: customer master text, or NULL */
 
 static void
 S_ingest(struct S_run *t, const char *data, size_t n, int strict)
@@ -53,6 +56,16 @@ S_ingest(struct S_run *t, const char *data, size_t n, int strict)
 	config_init(&t->cfg);
 	assert_int_equal(config_load(&t->cfg, PROFILE, XSD, &t->d), 0);
 	config_set_input(&t->cfg, IN_SALES, t->path);
+	if (S_master != NULL) {
+		snprintf(t->mpath, sizeof(t->mpath), "/tmp/test_master.XXXXXX");
+		fd = mkstemp(t->mpath);
+		assert_true(fd >= 0);
+		fp = fdopen(fd, "wb");
+		assert_non_null(fp);
+		fputs(S_master, fp);
+		assert_int_equal(fclose(fp), 0);
+		config_set_input(&t->cfg, IN_CUSTOMERS, t->mpath);
+	}
 	t->cfg.strict = strict;
 	model_init(&t->m, cv_days_from_civil(2024, 12, 31), 4);
 	rej = open_memstream(&t->rejects, &t->n_rejects);
@@ -61,6 +74,7 @@ S_ingest(struct S_run *t, const char *data, size_t n, int strict)
 	o.cfg = &t->cfg;
 	o.rejects = rej;
 	o.csv_only = S_csv_only;
+	o.one_thread = S_one_thread;
 	t->rc = ingest_all(&t->m, &o, &t->d);
 	fclose(rej);
 }
@@ -69,6 +83,8 @@ static void
 S_done(struct S_run *t)
 {
 	unlink(t->path);
+	if (t->mpath[0] != '\0')
+		unlink(t->mpath);
 	free(t->rejects);
 	model_free(&t->m);
 	config_free(&t->cfg);
@@ -347,6 +363,110 @@ test_trailing_empty_fields(void **state)
 	S_done(&t);
 }
 
+/* rejects.csv with the temporary sales file's name replaced by "F". */
+static char *
+S_unpath(const struct S_run *t)
+{
+	size_t n = strlen(t->path), i = 0, j = 0;
+	char *out = malloc(t->n_rejects + 1);
+
+	assert_non_null(out);
+	while (i < t->n_rejects) {
+		if (i + n <= t->n_rejects &&
+		    memcmp(t->rejects + i, t->path, n) == 0) {
+			out[j++] = 'F';
+			i += n;
+		} else {
+			out[j++] = t->rejects[i++];
+		}
+	}
+	out[j] = '\0';
+	return out;
+}
+
+/* rejects.csv lists rows in line order (its second field). */
+static void
+S_assert_rejects_in_order(const struct S_run *t)
+{
+	const char *p = t->rejects, *e = t->rejects + t->n_rejects;
+	long last = 0, n = 0;
+
+	while (p < e && (p = memchr(p, '\n', (size_t)(e - p))) != NULL) {
+		const char *f;
+		long line;
+
+		p++;
+		f = memchr(p, ',', (size_t)(e - p));
+		if (f == NULL)
+			break;
+		line = strtol(f + 1, NULL, 10);
+		assert_true(line > last);
+		last = line;
+		n++;
+	}
+	assert_true(n > 0);
+}
+
+/*
+ * Two runs over the same text must agree on everything: counts, sums per
+ * customer, year and month, messages in order, and rejects.csv.
+ */
+static void
+S_assert_same_runs(const struct S_run *a, const struct S_run *c)
+{
+	size_t i;
+	int y, k;
+
+	assert_int_equal(a->rc, c->rc);
+	assert_int_equal(a->m.n_inputs, c->m.n_inputs);
+	for (i = 0; i < a->m.n_inputs; i++) {
+		const struct input_stats *x = &a->m.inputs[i];
+		const struct input_stats *z = &c->m.inputs[i];
+
+		assert_int_equal(x->rows_read, z->rows_read);
+		assert_int_equal(x->rows_accepted, z->rows_accepted);
+		assert_int_equal(x->rows_rejected, z->rows_rejected);
+		assert_int_equal(x->rows_outside, z->rows_outside);
+		assert_int_equal(x->amount_total, z->amount_total);
+		assert_int_equal(x->cost_total, z->cost_total);
+		assert_int_equal(x->date_min, z->date_min);
+		assert_int_equal(x->date_max, z->date_max);
+	}
+	assert_int_equal(a->m.revenue_total, c->m.revenue_total);
+	assert_int_equal(a->m.revenue_in_window, c->m.revenue_in_window);
+	assert_int_equal(a->m.n_cust, c->m.n_cust);
+	for (i = 0; i < a->m.n_cust; i++) {
+		const struct customer *x = a->m.cust[i], *z = c->m.cust[i];
+
+		assert_string_equal(x->id, z->id);
+		assert_int_equal(x->first_sale, z->first_sale);
+		assert_int_equal(x->last_sale, z->last_sale);
+		assert_int_equal(x->src_line, z->src_line);
+		assert_int_equal(x->sales_before_window, z->sales_before_window);
+		for (y = 0; y < a->m.cycle_years; y++) {
+			assert_int_equal(x->year[y].revenue, z->year[y].revenue);
+			assert_int_equal(x->year[y].gross, z->year[y].gross);
+			assert_int_equal(x->year[y].returns, z->year[y].returns);
+		}
+		assert_int_equal(x->months == NULL, z->months == NULL);
+		for (k = 0; x->months != NULL && k < a->m.n_months; k++) {
+			assert_int_equal(x->months[k].revenue,
+			    z->months[k].revenue);
+			assert_int_equal(x->months[k].orders,
+			    z->months[k].orders);
+		}
+	}
+	assert_int_equal(a->d.n_msgs, c->d.n_msgs);
+	for (i = 0; i < a->d.n_msgs; i++) {
+		assert_int_equal(a->d.msgs[i].id, c->d.msgs[i].id);
+		assert_int_equal(a->d.msgs[i].line, c->d.msgs[i].line);
+		assert_int_equal(a->d.msgs[i].col, c->d.msgs[i].col);
+		assert_string_equal(a->d.msgs[i].text, c->d.msgs[i].text);
+	}
+	/* rejects.csv names the (different) temporary file */
+	assert_int_equal(a->n_rejects, c->n_rejects);
+}
+
 /*
  * Lines without quotes are split without libcsv (S_plain_line): on random
  * files of such lines (spaces, tabs, empty fields, blank lines, CR, CRLF,
@@ -368,7 +488,7 @@ test_plain_lines_match_libcsv(void **state)
 	(void)state;
 	for (iter = 0; iter < 300; iter++) {
 		struct buf b;
-		struct S_run a, c;
+		struct S_run a, c, o;
 		int line, f, nf;
 		size_t i;
 
@@ -399,6 +519,12 @@ test_plain_lines_match_libcsv(void **state)
 		S_csv_only = 1;
 		S_ingest(&c, b.data, b.len, 0);
 		S_csv_only = 0;
+		/* and without the adder thread */
+		S_one_thread = 1;
+		S_ingest(&o, b.data, b.len, 0);
+		S_one_thread = 0;
+		S_assert_same_runs(&a, &o);
+		S_done(&o);
 		S_assert_balanced(&a);
 		assert_int_equal(a.rc, c.rc);
 		assert_int_equal(a.m.inputs[0].rows_read, c.m.inputs[0].rows_read);
@@ -458,7 +584,10 @@ test_pipeline_rejects_exact(void **state)
 		}
 		buf_add(&b, line, strlen(line));
 	}
+	for (i = 0; i < 2; i++) {
+	S_one_thread = i;
 	S_ingest(&t, b.data, b.len, 0);
+	S_one_thread = 0;
 	S_assert_balanced(&t);
 	assert_int_equal(t.m.inputs[0].rows_read, 400);
 	assert_int_equal(t.m.inputs[0].rows_accepted, n_good);
@@ -474,6 +603,73 @@ test_pipeline_rejects_exact(void **state)
 		assert_int_equal(sum, want[c->id[1] - '0']);
 	}
 	S_done(&t);
+	}
+	buf_free(&b);
+}
+
+/*
+ * Sales lines are added on a second thread, in batches, while the parser
+ * reads on.  Over many batches, with customers created by the adder (each
+ * with a message) between rejects written by the parser, the messages and
+ * rejects.csv must come out in line order and the run must equal one
+ * made on a single thread.
+ */
+static void
+test_adder_thread_matches_one_thread(void **state)
+{
+	struct buf b;
+	struct S_run a, o;
+	char line[128], *ra, *ro;
+	long last = 0;
+	size_t k;
+	int i, n_new = 0;
+
+	(void)state;
+	buf_init(&b);
+	buf_add(&b, "date,invoice,customer,amount\n", 29);
+	for (i = 0; i < 30000; i++) {
+		/* C0..C9 in the master; every 50th line a new customer */
+		int c = i % 50 == 0 ? 100 + i / 50 : (i / 4) % 10;
+		if (i % 997 == 3 || i % 1301 == 11) {
+			snprintf(line, sizeof(line), "2024-%02d-01,INV%d,C%d,x%d\n",
+			    i % 12 + 1, i / 3, c, i);
+		} else {
+			snprintf(line, sizeof(line),
+			    "2024-%02d-%02d,INV%d,C%d,%s%d.%02d\n", i % 12 + 1,
+			    i % 28 + 1, i / 3, c, i % 17 == 0 ? "-" : "",
+			    i % 5000, i % 100);
+			n_new += c >= 100;
+		}
+		buf_add(&b, line, strlen(line));
+	}
+	S_master = "customer,name\nC0,a\nC1,b\nC2,c\nC3,d\nC4,e\n"
+	    "C5,f\nC6,g\nC7,h\nC8,i\nC9,j\n";
+	S_ingest(&a, b.data, b.len, 0);
+	S_one_thread = 1;
+	S_ingest(&o, b.data, b.len, 0);
+	S_one_thread = 0;
+	S_master = NULL;
+	S_assert_balanced(&a);
+	S_assert_same_runs(&a, &o);
+	assert_true(a.m.inputs[1].rows_rejected > 40);
+	assert_int_equal(a.m.n_cust, 10 + n_new);
+	assert_true(n_new > 500);
+	for (k = 0; k < a.d.n_msgs; k++) {
+		if (a.d.msgs[k].line == 0)
+			continue;
+		assert_true(a.d.msgs[k].line > last);
+		last = a.d.msgs[k].line;
+	}
+	assert_true(last > 29000);
+	/* the same rejects.csv but for the temporary file's name */
+	ra = S_unpath(&a);
+	ro = S_unpath(&o);
+	assert_string_equal(ra, ro);
+	free(ra);
+	free(ro);
+	S_assert_rejects_in_order(&a);
+	S_done(&a);
+	S_done(&o);
 	buf_free(&b);
 }
 
@@ -495,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_trailing_empty_fields),
 		cmocka_unit_test(test_plain_lines_match_libcsv),
 		cmocka_unit_test(test_pipeline_rejects_exact),
+		cmocka_unit_test(test_adder_thread_matches_one_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
