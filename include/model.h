@@ -161,7 +161,9 @@ void model_free(struct model *m);
 struct customer *model_find(const struct model *m, const char *id);
 /* Find or create; *created set to 1 when new. */
 struct customer *model_get(struct model *m, const char *id, int *created);
-/* Lookup with the id's cv_hash already known (the ingest's hot path). */
+/* The hash of an id in the customer index (any short text). */
+uint64_t model_hash(const char *s, size_t n);
+/* Lookup with the id's model_hash already known. */
 struct customer *model_find_hashed(const struct model *m, const char *id,
     uint64_t hash);
 /* The ingest's pipeline: prefetch the index slot of a hash; the first

@@ -147,13 +147,16 @@ S_flen(struct reader *r, int f)
 static int
 S_has(struct reader *r, int f)
 {
-	const char *s = S_field(r, f);
-	size_t n = S_flen(r, f);
+	int col = r->col[f];
+	const char *s;
+	size_t n, i;
 	char tmp[8];
-	size_t i;
 
-	if (s == NULL || n == 0)
+	if (col < 0 || (size_t)col >= r->nf || (n = r->len[col]) == 0)
 		return 0;
+	s = r->row.data + r->off[col];
+	if ((unsigned char)s[0] > ' ' && (unsigned char)s[0] < 0x80)
+		return 1;	/* most fields: a visible ASCII first byte */
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
 
@@ -559,8 +562,8 @@ S_date_range(struct reader *r, int32_t day)
  * while the adder works the parser writes none.
  */
 #define S_LAG 8			/* lines between two steps */
-#define S_QN 4096		/* lines in the queue: a power of two > 3 * S_LAG */
-#define S_QBATCH 256		/* lines handed to the adder at a time */
+#define S_QN 8192		/* lines in the queue: a power of two > 3 * S_LAG */
+#define S_QBATCH 1024		/* lines handed to the adder at a time */
 
 struct sale {
 	struct customer *c;	/* found in step 3, or NULL: look up when added */
@@ -659,7 +662,7 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		r->ms_slot = model_month_slot(r->m, sl->day);
 	}
 	sl->slot = r->ms_slot;
-	sl->hash = cv_hash(sl->id, strlen(sl->id));
+	sl->hash = model_hash(sl->id, strlen(sl->id));
 	sl->c = NULL;
 	sl->inv = 0;
 	if (sl->slot >= 0 && amount >= 0) {
@@ -674,7 +677,7 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		    val_id(S_field(r, F_INVOICE), S_flen(r, F_INVOICE), inv,
 		    sizeof(inv)) != 0)
 			snprintf(inv, sizeof(inv), "\x01%ld", (long)sl->day);
-		sl->inv = cv_hash(inv, strlen(inv));
+		sl->inv = model_hash(inv, strlen(inv));
 	}
 	return 0;
 }

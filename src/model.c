@@ -233,6 +233,35 @@ model_free(struct model *m)
 }
 
 /* The hash is kept in the slot, so a probe compares ids only on a match. */
+/*
+ * The index's hash of an id, eight bytes at a time (a sales line hashes
+ * its customer id and its invoice id; byte-at-a-time FNV was a tenth of
+ * the parsing thread).  Only this run's memory uses it.
+ */
+uint64_t
+model_hash(const char *s, size_t n)
+{
+	const uint64_t k = 0xFF51AFD7ED558CCDULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n, w;
+	size_t i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = 0;
+		for (i = 0; i < n; i++)
+			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 32);
+}
+
 static struct customer *
 S_find(const struct model *m, const char *id, uint64_t h)
 {
@@ -250,7 +279,7 @@ S_find(const struct model *m, const char *id, uint64_t h)
 struct customer *
 model_find(const struct model *m, const char *id)
 {
-	return S_find(m, id, cv_hash(id, strlen(id)));
+	return S_find(m, id, model_hash(id, strlen(id)));
 }
 
 void
@@ -301,7 +330,7 @@ S_rehash(struct model *m, size_t n_slots)
 	m->n_hslots = n_slots;
 	m->hslots = cv_calloc(m->n_hslots, sizeof(*m->hslots));
 	for (i = 0; i < m->n_cust; i++)
-		S_insert(m, cv_hash(m->cust[i]->id, strlen(m->cust[i]->id)),
+		S_insert(m, model_hash(m->cust[i]->id, strlen(m->cust[i]->id)),
 		    m->cust[i]);
 }
 
@@ -309,7 +338,7 @@ struct customer *
 model_get(struct model *m, const char *id, int *created)
 {
 	struct customer *c;
-	uint64_t h = cv_hash(id, strlen(id));
+	uint64_t h = model_hash(id, strlen(id));
 	int i;
 
 	*created = 0;
