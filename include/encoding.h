@@ -80,4 +80,12 @@ void enc_close(struct enc_reader *r);
  */
 int enc_sha256(struct enc_reader *r, char out[65]);
 
+/*
+ * Tests: the length of the longest valid UTF-8 prefix of p[0..n) made of
+ * whole sequences, as the reader checks it; enc_test_portable(1) turns
+ * the SIMD path off (it is on where the CPU has it).
+ */
+size_t enc_valid_prefix(const void *p, size_t n);
+void enc_test_portable(int on);
+
 #endif

@@ -11,6 +11,12 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CV_UTF8_AVX2
+#include <cpuid.h>
+#include <immintrin.h>
+#include <pthread.h>
+#endif
 
 #include "encoding.h"
 #include "util.h"
@@ -152,9 +158,145 @@ S_utf8_seq(const unsigned char *p, size_t n, size_t *len)
 	return 0;
 }
 
+#ifdef CV_UTF8_AVX2
+/*
+ * UTF-8 checked 64 bytes at a time with AVX2, after Keiser and Lemire,
+ * "Validating UTF-8 in less than one instruction per byte", Software:
+ * Practice and Experience 51(5), 2021.  Every error shows in a pair of
+ * adjacent bytes, or as a missing or extra continuation byte two or three
+ * bytes after a lead: three 16-entry tables, indexed by the high and low
+ * nibble of the first byte of a pair and the high nibble of the second,
+ * each give the errors that nibble allows; an error is a bit set in all
+ * three.  The continuations a 3- or 4-byte lead needs are checked apart.
+ */
+enum {
+	U_TOO_SHORT = 1 << 0,	/* a lead, then no continuation */
+	U_TOO_LONG = 1 << 1,	/* ASCII, then a continuation */
+	U_OVERLONG_3 = 1 << 2,	/* E0, then 80..9F */
+	U_TOO_LARGE = 1 << 3,	/* F4..FF, then 90..BF */
+	U_SURROGATE = 1 << 4,	/* ED, then A0..BF */
+	U_OVERLONG_2 = 1 << 5,	/* C0 or C1, then a continuation */
+	U_BIT6 = 1 << 6,	/* F0 or F5..FF, then 80..8F */
+	U_TWO_CONTS = 1 << 7,	/* a continuation, then another */
+	U_ANY = U_TOO_SHORT | U_TOO_LONG | U_TWO_CONTS
+};
+
+/* Each table twice: AVX2 looks up within each 16-byte half. */
+#define U_TABLE(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) \
+	_mm256_setr_epi8(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, \
+	    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
+
+__attribute__((target("avx2")))
+static inline __m256i
+S_utf8_errors(__m256i in, __m256i prev)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	const __m256i hi1t = U_TABLE(
+	    U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
+	    U_TOO_LONG, U_TOO_LONG, U_TOO_LONG, U_TOO_LONG,
+	    U_TWO_CONTS, U_TWO_CONTS, U_TWO_CONTS, U_TWO_CONTS,
+	    U_TOO_SHORT | U_OVERLONG_2, U_TOO_SHORT,
+	    U_TOO_SHORT | U_OVERLONG_3 | U_SURROGATE,
+	    U_TOO_SHORT | U_TOO_LARGE | U_BIT6);
+	const __m256i lo1t = U_TABLE(
+	    U_ANY | U_OVERLONG_3 | U_OVERLONG_2 | U_BIT6,
+	    U_ANY | U_OVERLONG_2, U_ANY, U_ANY,
+	    U_ANY | U_TOO_LARGE,
+	    U_ANY | U_TOO_LARGE | U_BIT6, U_ANY | U_TOO_LARGE | U_BIT6,
+	    U_ANY | U_TOO_LARGE | U_BIT6, U_ANY | U_TOO_LARGE | U_BIT6,
+	    U_ANY | U_TOO_LARGE | U_BIT6, U_ANY | U_TOO_LARGE | U_BIT6,
+	    U_ANY | U_TOO_LARGE | U_BIT6, U_ANY | U_TOO_LARGE | U_BIT6,
+	    U_ANY | U_TOO_LARGE | U_BIT6 | U_SURROGATE,
+	    U_ANY | U_TOO_LARGE | U_BIT6, U_ANY | U_TOO_LARGE | U_BIT6);
+	const __m256i hi2t = U_TABLE(
+	    U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
+	    U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT,
+	    U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 | U_BIT6,
+	    U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_OVERLONG_3 |
+	    U_TOO_LARGE,
+	    U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
+	    U_TOO_LARGE,
+	    U_TOO_LONG | U_OVERLONG_2 | U_TWO_CONTS | U_SURROGATE |
+	    U_TOO_LARGE,
+	    U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT, U_TOO_SHORT);
+	/* the 32 bytes before in, shifted by 1, 2 and 3 */
+	__m256i before = _mm256_permute2x128_si256(prev, in, 0x21);
+	__m256i p1 = _mm256_alignr_epi8(in, before, 15);
+	__m256i p2 = _mm256_alignr_epi8(in, before, 14);
+	__m256i p3 = _mm256_alignr_epi8(in, before, 13);
+	__m256i e = _mm256_and_si256(_mm256_and_si256(
+	    _mm256_shuffle_epi8(hi1t,
+	    _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
+	    _mm256_shuffle_epi8(lo1t, _mm256_and_si256(p1, nib))),
+	    _mm256_shuffle_epi8(hi2t,
+	    _mm256_and_si256(_mm256_srli_epi16(in, 4), nib)));
+	/* 0x80 where a continuation must be: E0.. two back, F0.. three back */
+	__m256i must = _mm256_and_si256(_mm256_or_si256(
+	    _mm256_subs_epu8(p2, _mm256_set1_epi8(0xE0 - 0x80)),
+	    _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)))),
+	    _mm256_set1_epi8((char)0x80));
+
+	return _mm256_xor_si256(must, e);
+}
+
+/*
+ * Bytes of p[0..n), a multiple of 64, checked without error; a sequence
+ * left open at the end is not checked yet (the caller backs up to it).
+ */
+__attribute__((target("avx2")))
+static size_t
+S_valid_avx2(const unsigned char *p, size_t n)
+{
+	__m256i prev = _mm256_setzero_si256(), a, b, e;
+	size_t i;
+
+	for (i = 0; i + 64 <= n; i += 64) {
+		a = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+		b = _mm256_loadu_si256((const __m256i *)(const void *)(p + i +
+		    32));
+		e = _mm256_or_si256(S_utf8_errors(a, prev),
+		    S_utf8_errors(b, a));
+		if (!_mm256_testz_si256(e, e))
+			break;
+		prev = b;
+	}
+	return i;
+}
+#undef U_TABLE
+
+static int S_avx2;
+static pthread_once_t S_avx2_once = PTHREAD_ONCE_INIT;
+
+/* AVX2, and an OS that saves the YMM registers (XCR0 bits 1 and 2). */
+static void
+S_detect_avx2(void)
+{
+	unsigned int a, b, c, d, lo, hi;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) ||
+	    !(c & bit_AVX))
+		return;
+	__asm__ ("xgetbv" : "=a" (lo), "=d" (hi) : "c" (0));
+	(void)hi;
+	if ((lo & 6) != 6)
+		return;
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX2))
+		S_avx2 = 1;
+}
+#endif
+
+static int S_no_simd;	/* tests: the portable path only */
+
+void
+enc_test_portable(int on)
+{
+	S_no_simd = on;
+}
+
 /*
  * Length of the longest valid UTF-8 prefix of p[0..n) made of whole
- * sequences: ASCII sixteen (SSE2) or eight bytes at a time, and the common
+ * sequences: 64 bytes at a time with AVX2 where the CPU has it, then (or
+ * else) ASCII sixteen (SSE2) or eight bytes at a time, and the common
  * 3-byte sequences (most CJK) checked inline.
  */
 static size_t
@@ -164,6 +306,25 @@ S_valid_prefix(const unsigned char *p, size_t n)
 	uint64_t w;
 	unsigned c;
 
+#ifdef CV_UTF8_AVX2
+	if (n >= 64 && !S_no_simd) {
+		pthread_once(&S_avx2_once, S_detect_avx2);
+		if (S_avx2) {
+			size_t k;
+
+			i = S_valid_avx2(p, n);
+			/* back to the lead of a sequence left open */
+			for (k = 1; k <= 3 && k <= i; k++) {
+				c = p[i - k];
+				if ((c & 0xC0) != 0x80) {
+					if (c >= 0xC0)
+						i -= k;
+					break;
+				}
+			}
+		}
+	}
+#endif
 	while (i < n) {
 		c = p[i];
 		if (c < 0x80) {
@@ -193,6 +354,12 @@ S_valid_prefix(const unsigned char *p, size_t n)
 		i += len;
 	}
 	return i;
+}
+
+size_t
+enc_valid_prefix(const void *p, size_t n)
+{
+	return S_valid_prefix(p, n);
 }
 
 /* Move unread input to the front of in[] and read more; -1 on error. */

@@ -456,6 +456,90 @@ test_errors(void **state)
 	enc_close(NULL);
 }
 
+/* Both ways of checking UTF-8 (SIMD where the CPU has it) agree on buf. */
+static void
+S_same_prefix(const unsigned char *buf, size_t n)
+{
+	size_t fast, slow;
+
+	enc_test_portable(0);
+	fast = enc_valid_prefix(buf, n);
+	enc_test_portable(1);
+	slow = enc_valid_prefix(buf, n);
+	enc_test_portable(0);
+	if (fast != slow)
+		fail_msg("valid prefix %zu (SIMD) != %zu: bytes %02x %02x %02x %02x",
+		    fast, slow, buf[slow], slow + 1 < n ? buf[slow + 1] : 0,
+		    slow + 2 < n ? buf[slow + 2] : 0,
+		    slow + 3 < n ? buf[slow + 3] : 0);
+}
+
+/*
+ * The SIMD check (64 bytes at a time) against the portable one: every
+ * pair of bytes, every lead with two or three following bytes from the
+ * interesting ranges, each across a 64-byte boundary, and random text
+ * with random damage.
+ */
+static void
+test_valid_prefix_simd(void **state)
+{
+	static const unsigned char follow[] = { 0x00, 0x41, 0x7F, 0x80, 0x8F,
+	    0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xDF, 0xE0, 0xED, 0xEF, 0xF0,
+	    0xF4, 0xF5, 0xFF };
+	static const char *const chars[] = { "a", "1", ",", "\xC3\xA9",
+	    "\xE4\xB8\xAD", "\xE5\xAE\xA2", "\xF0\x9F\x98\x80",
+	    "\xEF\xBF\xBD", "\xED\x9F\xBF", "\xE0\xA0\x80",
+	    "\xF4\x8F\xBF\xBF", "\xDF\xBF" };
+	unsigned char buf[320];
+	unsigned long seed = 99;
+	unsigned a, b, c, d;
+	size_t pos, n, k;
+	int iter;
+
+	(void)state;
+	memset(buf, 'x', sizeof(buf));
+	for (a = 0; a < 256; a++)
+		for (b = 0; b < 256; b++)
+			for (pos = 61; pos <= 64; pos++) {
+				memset(buf, 'x', 192);
+				buf[pos] = (unsigned char)a;
+				buf[pos + 1] = (unsigned char)b;
+				S_same_prefix(buf, 192);
+			}
+	for (a = 0xC0; a < 256; a++)
+		for (b = 0; b < sizeof(follow); b++)
+			for (c = 0; c < sizeof(follow); c++)
+				for (d = 0; d < sizeof(follow); d++)
+					for (pos = 62; pos <= 63; pos++) {
+						memset(buf, 'x', 192);
+						buf[pos] = (unsigned char)a;
+						buf[pos + 1] = follow[b];
+						buf[pos + 2] = follow[c];
+						buf[pos + 3] = follow[d];
+						S_same_prefix(buf, pos == 62 ? 192 :
+						    pos + 3);
+					}
+	for (iter = 0; iter < 30000; iter++) {
+		n = 0;
+		while (n < sizeof(buf) - 4) {
+			const char *ch;
+
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			ch = chars[(seed >> 33) % (sizeof(chars) / sizeof(chars[0]))];
+			memcpy(buf + n, ch, strlen(ch));
+			n += strlen(ch);
+		}
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		for (k = 0; k < (seed >> 60) % 3; k++) {
+			seed = seed * 6364136223846793005UL +
+			    1442695040888963407UL;
+			buf[(seed >> 33) % n] = (unsigned char)(seed >> 20);
+		}
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		S_same_prefix(buf, n - (seed >> 33) % 8);
+	}
+}
+
 int
 main(void)
 {
@@ -470,6 +554,7 @@ main(void)
 		cmocka_unit_test(test_chunk_edges),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_valid_prefix_simd),
 	};
 
 	return cmocka_run_group_tests_name("encoding", tests, NULL, NULL);
