@@ -182,9 +182,13 @@ enum {
 };
 
 /* Each table twice: AVX2 looks up within each 16-byte half. */
+#define U_C(x) ((char)(unsigned char)(x))
 #define U_TABLE(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p) \
-	_mm256_setr_epi8(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, \
-	    a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p)
+	_mm256_setr_epi8(U_C(a), U_C(b), U_C(c), U_C(d), U_C(e), U_C(f), \
+	    U_C(g), U_C(h), U_C(i), U_C(j), U_C(k), U_C(l), U_C(m), U_C(n), \
+	    U_C(o), U_C(p), U_C(a), U_C(b), U_C(c), U_C(d), U_C(e), U_C(f), \
+	    U_C(g), U_C(h), U_C(i), U_C(j), U_C(k), U_C(l), U_C(m), U_C(n), \
+	    U_C(o), U_C(p))
 
 __attribute__((target("avx2")))
 static inline __m256i
@@ -263,6 +267,7 @@ S_valid_avx2(const unsigned char *p, size_t n)
 	return i;
 }
 #undef U_TABLE
+#undef U_C
 
 static int S_avx2;
 static pthread_once_t S_avx2_once = PTHREAD_ONCE_INIT;
