@@ -575,6 +575,9 @@ struct sale {
 	int slot;		/* month slot, -1 outside the window */
 	int have_cost;
 	int same;		/* same customer as the line before */
+	int order;		/* 0: none; 1: inv_text; 2: by day; 3: inv set */
+	size_t inv_len;
+	char inv_text[48];	/* the invoice field, as it came */
 	char id[256];
 };
 
@@ -588,7 +591,12 @@ struct sale_queue {
 	struct sale *e;			/* S_QN lines, by number & (S_QN - 1) */
 	struct reader *r;
 	unsigned long pushed;		/* parser: lines queued */
-	unsigned long free_to;		/* parser: slots up to here are free */
+	/*
+	 * The parser may fill slots up to here: one short of a whole queue
+	 * past the adder, whose next line compares its id with the line
+	 * before it, still in its slot.
+	 */
+	unsigned long free_to;
 	unsigned long shown;		/* parser: lines last published */
 	unsigned long drained;		/* parser: all lines added up to here */
 	int threaded;
@@ -617,7 +625,6 @@ struct sale_queue {
 static int
 S_sale_parse(struct reader *r, struct sale *sl)
 {
-	char inv[256];
 	int64_t amount, cost = 0;
 	int have_cost = 0;
 
@@ -662,24 +669,56 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		r->ms_slot = model_month_slot(r->m, sl->day);
 	}
 	sl->slot = r->ms_slot;
-	sl->hash = model_hash(sl->id, strlen(sl->id));
 	sl->c = NULL;
-	sl->inv = 0;
+	sl->order = 0;
 	if (sl->slot >= 0 && amount >= 0) {
-		/*
-		 * An order is a change of invoice id per customer: ERP exports
-		 * list the lines of one invoice consecutively (an invoice whose
-		 * lines are interleaved with another invoice of the same
-		 * customer counts more than once).  Without invoice ids, one
-		 * order per customer and day.
-		 */
-		if (!S_has(r, F_INVOICE) ||
-		    val_id(S_field(r, F_INVOICE), S_flen(r, F_INVOICE), inv,
-		    sizeof(inv)) != 0)
-			snprintf(inv, sizeof(inv), "\x01%ld", (long)sl->day);
-		sl->inv = model_hash(inv, strlen(inv));
+		/* The adder reads the invoice id (S_sale_prepare). */
+		size_t n = S_flen(r, F_INVOICE);
+
+		sl->order = 2;
+		if (S_has(r, F_INVOICE)) {
+			char inv[256];
+
+			if (n < sizeof(sl->inv_text)) {
+				memcpy(sl->inv_text, S_field(r, F_INVOICE), n);
+				sl->inv_len = n;
+				sl->order = 1;
+			} else if (val_id(S_field(r, F_INVOICE), n, inv,
+			    sizeof(inv)) == 0) {
+				sl->inv = model_hash(inv, strlen(inv));
+				sl->order = 3;
+			}
+		}
 	}
 	return 0;
+}
+
+/*
+ * Step 1, on the adder: what the parser left to it.  An order is a change
+ * of invoice id per customer: ERP exports list the lines of one invoice
+ * consecutively (an invoice whose lines are interleaved with another
+ * invoice of the same customer counts more than once).  Without invoice
+ * ids, one order per customer and day.  Then prefetch the index slot.
+ */
+static void
+S_sale_prepare(struct reader *r, struct sale *sl, const struct sale *before)
+{
+	char inv[256];
+
+	sl->same = before != NULL && strcmp(before->id, sl->id) == 0;
+	if (!sl->same) {
+		sl->hash = model_hash(sl->id, strlen(sl->id));
+		model_prefetch_slot(r->m, sl->hash);
+	}
+	if (sl->order == 1 &&
+	    val_id(sl->inv_text, sl->inv_len, inv, sizeof(inv)) == 0) {
+		sl->inv = model_hash(inv, strlen(inv));
+	} else if (sl->order == 1 || sl->order == 2) {
+		snprintf(inv, sizeof(inv), "\x01%ld", (long)sl->day);
+		sl->inv = model_hash(inv, strlen(inv));
+	} else if (sl->order == 0) {
+		sl->inv = 0;
+	}
 }
 
 /* Add a parsed line to its customer (created if new); on the adder. */
@@ -745,7 +784,7 @@ S_sale_add(struct reader *r, struct sale *sl)
 	}
 }
 
-/* Steps 1 to 3 of a line: its index slot; its candidate; its sums. */
+/* Steps 2 and 3 of a line: its candidate; its sums. */
 static void
 S_sale_step(struct reader *r, struct sale *sl, int step)
 {
@@ -753,10 +792,6 @@ S_sale_step(struct reader *r, struct sale *sl, int step)
 
 	if (sl->same)
 		return;
-	if (step == 1) {
-		model_prefetch_slot(r->m, sl->hash);
-		return;
-	}
 	if (step == 2) {
 		sl->c = model_candidate(r->m, sl->hash);
 		if (sl->c != NULL)
@@ -789,7 +824,9 @@ S_adder_run(struct sale_queue *q, unsigned long end, int all)
 
 #define S_AT(k) (&e[(k) & (S_QN - 1)])
 	while (q->p1 < end) {
-		S_sale_step(r, S_AT(q->p1), 1);
+		/* The line before is still in its slot, added or not. */
+		S_sale_prepare(r, S_AT(q->p1), q->p1 > 0 ? S_AT(q->p1 - 1) :
+		    NULL);
 		q->p1++;
 		if (q->p1 - q->p2 > S_LAG)
 			S_sale_step(r, S_AT(q->p2++), 2);
@@ -854,13 +891,13 @@ S_queue_sync(struct sale_queue *q, int drain)
 	if (q->adder_waits)
 		pthread_cond_signal(&q->to_adder);
 	while (drain ? q->added != q->pushed :
-	    q->pushed - q->added >= S_QN) {
+	    q->pushed - q->added >= S_QN - 1) {
 		q->parser_waits = 1;
 		pthread_cond_wait(&q->to_parser, &q->mu);
 		q->parser_waits = 0;
 	}
 	q->flush = 0;
-	q->free_to = q->added + S_QN;
+	q->free_to = q->added + S_QN - 1;
 	pthread_mutex_unlock(&q->mu);
 }
 
@@ -890,7 +927,7 @@ S_queue_start(struct reader *r)
 
 	q->e = cv_malloc(S_QN * sizeof(*q->e));
 	q->r = r;
-	q->free_to = S_QN;
+	q->free_to = S_QN - 1;
 	q->date_min = q->date_max = CV_DATE_NONE;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->to_adder, NULL);
@@ -948,9 +985,6 @@ S_row_sales(struct reader *r)
 	sl = &q->e[q->pushed & (S_QN - 1)];
 	if (S_sale_parse(r, sl) != 0)
 		return;
-	/* The line before is still in its slot, added or not. */
-	sl->same = q->pushed > 0 &&
-	    strcmp(q->e[(q->pushed - 1) & (S_QN - 1)].id, sl->id) == 0;
 	q->pushed++;
 	if (!q->threaded)
 		S_adder_run(q, q->pushed, 0);

@@ -608,6 +608,48 @@ test_pipeline_rejects_exact(void **state)
 }
 
 /*
+ * Orders are changes of invoice id per customer, read on the adder: ids
+ * as a spreadsheet wrote them ("12345.0" is 12345), ids too long for the
+ * queue's copy, and lines without an id (one order per day).
+ */
+static void
+test_orders_from_invoice_ids(void **state)
+{
+	static const char text[] =
+	    "date,invoice,customer,amount\n"
+	    "2024-03-01,INV1,C1,1\n"
+	    "2024-03-01,INV1,C1,1\n"
+	    "2024-03-02,INV2,C1,1\n"
+	    "2024-03-02,A123456789012345678901234567890123456789012345678901,C1,1\n"
+	    "2024-03-02,A123456789012345678901234567890123456789012345678901,C1,1\n"
+	    "2024-03-03,12345.0,C1,1\n"
+	    "2024-03-03,12345,C1,1\n"
+	    "2024-03-04,,C1,1\n"
+	    "2024-03-04,,C1,1\n"
+	    "2024-03-05,,C1,1\n"
+	    "2024-03-05,INV9,C1,-1\n"
+	    "2024-03-05,,C1,1\n";
+	struct S_run t;
+	int k, orders = 0, one;
+
+	(void)state;
+	for (one = 0; one < 2; one++) {
+		S_one_thread = one;
+		RUN(&t, text, 0);
+		S_one_thread = 0;
+		assert_int_equal(t.m.inputs[0].rows_accepted, 12);
+		assert_int_equal(t.m.n_cust, 1);
+		orders = 0;
+		for (k = 0; k < t.m.n_months; k++)
+			orders += t.m.cust[0]->months[k].orders;
+		/* INV1, INV2, the long id, 12345, day 4, day 5 (a return
+		 * is no order and does not end one) */
+		assert_int_equal(orders, 6);
+		S_done(&t);
+	}
+}
+
+/*
  * Sales lines are added on a second thread, in batches, while the parser
  * reads on.  Over many batches, with customers created by the adder (each
  * with a message) between rejects written by the parser, the messages and
@@ -692,6 +734,7 @@ main(void)
 		cmocka_unit_test(test_plain_lines_match_libcsv),
 		cmocka_unit_test(test_pipeline_rejects_exact),
 		cmocka_unit_test(test_adder_thread_matches_one_thread),
+		cmocka_unit_test(test_orders_from_invoice_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
