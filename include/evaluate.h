@@ -96,6 +96,10 @@ struct evaluation {
 	struct eval_customer *ec;	/* n entries, in customer-id order */
 	double *values;			/* raw and norm of every ec */
 	size_t values_size;		/* bytes mapped, 0 if from malloc */
+	size_t ec_size;			/* the same for ec */
+	int ids_sorted;			/* 1: ec's ids strictly ascending
+					 * (strcmp), so an order's tie by id
+					 * is a tie by index into ec */
 	size_t n;
 	size_t *by_rank;		/* indexes of ec, best first */
 	size_t n_ind;
@@ -126,9 +130,17 @@ extern const char *const quadrant_keys[4];	/* large-loyal, large-disloyal, small
 extern const char *const lifecycle_keys[5];	/* loyal, fast-growing, sleeping, worth-cultivating, none */
 extern const char *const value_group_keys[4];	/* value, potential, over-served, latent */
 
-/* Compute raw indicators for every customer (indicators.c). */
+/*
+ * Compute raw indicators for every customer (indicators.c), into raw
+ * rows that hold NaN.  indicators_range does customers [from, to) only,
+ * given indicators_have_cost(m) (any sales line in the window had a
+ * cost): ranges can run on different threads.
+ */
 void indicators_compute(struct evaluation *ev, const struct model *m,
     const struct config *cfg);
+int indicators_have_cost(const struct model *m);
+void indicators_range(struct evaluation *ev, const struct model *m,
+    const struct config *cfg, int have_cost, size_t from, size_t to);
 int indicator_index(const char *key);	/* -1 if unknown */
 const struct ind_info *indicator_defs(size_t *n);
 

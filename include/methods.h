@@ -3,6 +3,7 @@
 #define CUSTEVAL_METHODS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Conventions for every function here:
@@ -171,5 +172,32 @@ int mt_weighted_sum(const double *x, size_t rows, size_t cols,
  * within 1e-9 (relative) of each other tie.  NaN gets rank 0 (unranked).
  */
 void mt_rank(const double *v, size_t n, int *rank);
+
+/*
+ * Sorting on compact keys, for the evaluation's rankings and medians.
+ * mt_key_double and mt_key_int64 map a value to an unsigned key in the
+ * same order (ascending; ~key for descending).  mt_key_double treats -0
+ * as 0 (they compare equal) and must not be given NaN.
+ */
+struct mt_kv {
+	uint64_t key;
+	size_t idx;		/* carried along: what the key belongs to */
+};
+uint64_t mt_key_double(double v);
+uint64_t mt_key_int64(int64_t v);
+
+/*
+ * Sort kv[0..n) by key, ascending, stably (equal keys keep their order):
+ * an LSD radix sort, linear in n.  tmp: n entries of scratch, or NULL
+ * to allocate them.
+ */
+void mt_sort_kv(struct mt_kv *kv, size_t n, struct mt_kv *tmp);
+
+/*
+ * mt_normalize with scratch for MT_NORM_PERCENTILE: work holds 2n
+ * entries (or is NULL: allocated).  Same results.
+ */
+void mt_normalize_work(const double *x, size_t n, enum mt_norm m, int dir,
+    double *out, struct mt_kv *work);
 
 #endif

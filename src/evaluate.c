@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "evaluate.h"
 #include "labels.h"
@@ -42,9 +43,10 @@ flag_key(enum flag f)
 }
 
 /*
- * The indicator values of every customer (tens of MB): mapped with
- * transparent huge pages when the kernel grants them, which saves most of
- * the page faults of touching them the first time.
+ * Arrays as long as the customer list (the indicator values alone are
+ * tens of MB): mapped with transparent huge pages when the kernel grants
+ * them, which saves most of the page faults of touching them the first
+ * time.  Zero-filled.
  */
 static void *
 S_big_alloc(size_t *size, size_t n)
@@ -54,7 +56,7 @@ S_big_alloc(size_t *size, size_t n)
 
 	if (p == MAP_FAILED) {
 		*size = 0;
-		return cv_malloc(n);
+		return cv_calloc(1, n);
 	}
 #ifdef MADV_HUGEPAGE
 	madvise(p, n, MADV_HUGEPAGE);
@@ -74,10 +76,39 @@ S_big_free(void *p, size_t size)
 		free(p);
 }
 
+/*
+ * Run fn(a) on this thread and fn(b) on a second one (after fn(a) here
+ * when no thread can be created).  The jobs write disjoint data, so the
+ * result does not depend on the timing.
+ */
+static void
+S_two(void *(*fn)(void *), void *a, void *b)
+{
+	pthread_t tid;
+	int threaded = pthread_create(&tid, NULL, fn, b) == 0;
+
+	fn(a);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		fn(b);
+}
+
+/*
+ * Scratch of one thread, kept for the whole evaluation: the temporary
+ * arrays are as large as the customer list, and memory the process has
+ * not touched yet costs more than the sorting done in it.
+ */
+struct S_scratch {
+	struct mt_kv *kv;	/* 2n: keys and the radix sort's buffer */
+	double *col;		/* 2n */
+	size_t *idx;		/* n (first thread's only) */
+};
+
 void
 evaluation_free(struct evaluation *ev)
 {
-	free(ev->ec);
+	S_big_free(ev->ec, ev->ec_size);
 	S_big_free(ev->values, ev->values_size);
 	free(ev->by_rank);
 	memset(ev, 0, sizeof(*ev));
@@ -91,14 +122,34 @@ S_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median of v (reordered); NaN for n = 0. */
+/*
+ * Median of v (may be reordered); NaN for n = 0.  kv: 2n of scratch.  A
+ * stable radix sort puts the same elements in the middle as the stable
+ * comparison sort did (-0 and 0 compare equal and keep their order); NaN
+ * has no place in that order and keeps the comparison sort.
+ */
 static double
-S_median(double *v, size_t n)
+S_median(double *v, size_t n, struct mt_kv *kv)
 {
+	double a, b;
+	size_t i;
+
 	if (n == 0)
 		return NAN;
-	qsort(v, n, sizeof(*v), S_cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	for (i = 0; i < n && !isnan(v[i]); i++)
+		;
+	if (i < n) {
+		qsort(v, n, sizeof(*v), S_cmp_double);
+		return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	for (i = 0; i < n; i++) {
+		kv[i].key = mt_key_double(v[i]);
+		kv[i].idx = i;
+	}
+	mt_sort_kv(kv, n, kv + n);
+	a = v[kv[n / 2].idx];
+	b = n % 2 ? a : v[kv[n / 2 - 1].idx];
+	return n % 2 ? a : (b + a) / 2;
 }
 
 /* Normal CDF, to map z-scores into 0..1. */
@@ -188,6 +239,62 @@ S_cmp_key(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* The measure an order sorts by after the score, as in S_cmp_order. */
+static int64_t
+S_order_value(const struct eval_customer *e, enum ev_order by)
+{
+	return by == EV_BY_GROSS_PROFIT ? e->gp_cycle :
+	    by == EV_BY_PARETO ? S_pareto_value(e) : e->rev_cycle;
+}
+
+/*
+ * The order of S_cmp_key by stable radix sorts, least significant key
+ * first: index (which is id order when ev->ids_sorted), then the measure,
+ * then the score.  0, or -1 when a score is NaN (no place in the order).
+ * kv: 2n of scratch.
+ */
+static int
+S_radix_order(const struct evaluation *ev, size_t *idx, size_t n,
+    enum ev_order by, struct mt_kv *kv)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (by == EV_BY_SCORE && isnan(ev->ec[idx[i]].score))
+			return -1;
+		kv[i].key = idx[i];
+		kv[i].idx = idx[i];
+	}
+	for (i = 1; i < n && idx[i - 1] < idx[i]; i++)
+		;
+	if (i < n)
+		mt_sort_kv(kv, n, kv + n);
+	/* largest first: the inverted keys ascending */
+	for (i = 0; i < n; i++)
+		kv[i].key = ~mt_key_int64(S_order_value(&ev->ec[kv[i].idx],
+		    by));
+	mt_sort_kv(kv, n, kv + n);
+	if (by == EV_BY_SCORE) {
+		for (i = 0; i < n; i++)
+			kv[i].key = ~mt_key_double(ev->ec[kv[i].idx].score);
+		mt_sort_kv(kv, n, kv + n);
+	}
+	for (i = 0; i < n; i++)
+		idx[i] = kv[i].idx;
+	return 0;
+}
+
+/* evaluation_order with scratch: sc->kv for the radix sort. */
+static void
+S_order(const struct evaluation *ev, size_t *idx, size_t n,
+    enum ev_order by, const struct S_scratch *sc)
+{
+	if (n >= 2 && by != EV_BY_RANK && ev->ids_sorted &&
+	    S_radix_order(ev, idx, n, by, sc->kv) == 0)
+		return;
+	evaluation_order(ev, idx, n, by);
+}
+
 void
 evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
     enum ev_order by)
@@ -198,6 +305,14 @@ evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
 
 	if (n < 2)
 		return;
+	if (by != EV_BY_RANK && ev->ids_sorted) {
+		struct mt_kv *kv = cv_malloc(2 * n * sizeof(*kv));
+		int rc = S_radix_order(ev, idx, n, by, kv);
+
+		free(kv);
+		if (rc == 0)
+			return;
+	}
 	if (by == EV_BY_RANK) {
 		o.ev = ev;
 		o.by = by;
@@ -212,8 +327,7 @@ evaluation_order(const struct evaluation *ev, size_t *idx, size_t n,
 		k[i].idx = idx[i];
 		k[i].id = e->c->id;
 		k[i].score = by == EV_BY_SCORE ? e->score : 0;
-		k[i].v = by == EV_BY_GROSS_PROFIT ? e->gp_cycle :
-		    by == EV_BY_PARETO ? S_pareto_value(e) : e->rev_cycle;
+		k[i].v = S_order_value(e, by);
 	}
 	qsort(k, n, sizeof(*k), S_cmp_key);
 	for (i = 0; i < n; i++)
@@ -884,12 +998,37 @@ S_col_stats(struct evaluation *ev, size_t k, double *col)
 	return in->n_data;
 }
 
-/* Normalise columns [k0, k1) by method m (no bands): one thread's share. */
+/*
+ * Mean of the normalised values of column k over the customers with a
+ * value, in customer order; 0.5 when none has one.
+ */
+static double
+S_mean_norm(const struct evaluation *ev, size_t k)
+{
+	double s = 0;
+	size_t i, c = 0;
+
+	for (i = 0; i < ev->n; i++)
+		if (!isnan(ev->ec[i].norm[k])) {
+			s += ev->ec[i].norm[k];
+			c++;
+		}
+	return c ? s / (double)c : 0.5;
+}
+
+/*
+ * Normalise by method m (no bands) the columns the two threads take from
+ * next, one at a time.  A column without data (n_data 0, counted when
+ * the rows were filled) is not read at all: its norm is NaN already.
+ */
 struct S_norm_job {
 	struct evaluation *ev;
 	const char *name;	/* cfg->normalization */
 	enum mt_norm m;
-	size_t k0, k1;
+	atomic_size_t *next;	/* the next column nobody took */
+	const size_t *n_data;	/* per column: customers with a value */
+	double *mean_norm;	/* per column, as S_mean_norm */
+	const struct S_scratch *sc;	/* this thread's */
 };
 
 static void *
@@ -897,24 +1036,47 @@ S_norm_cols(void *arg)
 {
 	struct S_norm_job *j = arg;
 	struct evaluation *ev = j->ev;
-	double *col = cv_malloc((ev->n ? ev->n : 1) * sizeof(double));
+	double *col = j->sc->col, *out = col + ev->n;
 	size_t i, k;
 
-	for (k = j->k0; k < j->k1; k++) {
-		if (S_col_stats(ev, k, col) == 0)
+	while ((k = atomic_fetch_add(j->next, 1)) < ev->n_ind) {
+		struct ind_info *in = &ev->ind[k];
+		double s = 0;
+		size_t c = 0;
+
+		if (j->n_data[k] == 0) {
+			/* as S_col_stats finds it */
+			in->n_data = 0;
+			in->excluded = 1;
+			in->min = in->max = in->mean = NAN;
+			in->norm = NULL;
+			j->mean_norm[k] = 0.5;
 			continue;
-		mt_normalize(col, ev->n, j->m, ev->ind[k].dir, col);
-		for (i = 0; i < ev->n; i++)
-			ev->ec[i].norm[k] = j->m == MT_NORM_ZSCORE &&
-			    !isnan(col[i]) ? S_phi(col[i]) : col[i];
+		}
+		S_col_stats(ev, k, col);
+		mt_normalize_work(col, ev->n, j->m, ev->ind[k].dir, out,
+		    j->sc->kv);
+		for (i = 0; i < ev->n; i++) {
+			double v = j->m == MT_NORM_ZSCORE &&
+			    !isnan(out[i]) ? S_phi(out[i]) : out[i];
+			ev->ec[i].norm[k] = v;
+			if (!isnan(v)) {
+				s += v;
+				c++;
+			}
+		}
+		j->mean_norm[k] = c ? s / (double)c : 0.5;
 		ev->ind[k].norm = j->name;
 	}
-	free(col);
 	return NULL;
 }
 
+/* mean_norm: per indicator, its S_mean_norm.  n_data: per indicator,
+ * customers with a value.  sc: two threads' scratch. */
 static int
-S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
+S_normalise(struct evaluation *ev, const struct config *cfg,
+    const size_t *n_data, double *mean_norm, const struct S_scratch *sc,
+    struct diag *d)
 {
 	size_t i, k, n = ev->n;
 	double *col;
@@ -924,24 +1086,21 @@ S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
 	    MT_NORM_PERCENTILE : MT_NORM_MINMAX;
 
 	if (!band) {
-		/* Columns are independent: two threads take half each (the
-		 * result does not depend on which thread computed a column). */
+		/* Columns are independent: the result does not depend on
+		 * which thread computed a column. */
 		struct S_norm_job a, b;
-		pthread_t tid;
-		int threaded;
+		atomic_size_t next;
 
+		atomic_init(&next, 0);
 		a.ev = b.ev = ev;
 		a.name = b.name = cfg->normalization;
 		a.m = b.m = m;
-		a.k0 = 0;
-		a.k1 = b.k0 = ev->n_ind / 2;
-		b.k1 = ev->n_ind;
-		threaded = pthread_create(&tid, NULL, S_norm_cols, &b) == 0;
-		S_norm_cols(&a);
-		if (threaded)
-			pthread_join(tid, NULL);
-		else
-			S_norm_cols(&b);
+		a.next = b.next = &next;
+		a.n_data = b.n_data = n_data;
+		a.mean_norm = b.mean_norm = mean_norm;
+		a.sc = &sc[0];
+		b.sc = &sc[1];
+		S_two(S_norm_cols, &a, &b);
 		return 0;
 	}
 	col = cv_malloc((n ? n : 1) * sizeof(double));
@@ -986,7 +1145,107 @@ S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
 		in->norm = "minmax";
 	}
 	free(col);
+	for (k = 0; k < ev->n_ind; k++)
+		mean_norm[k] = S_mean_norm(ev, k);
 	return 0;
+}
+
+/*
+ * Score and explanations of customers [from, to) (S_score_rows): one
+ * thread's share; the customers are independent.
+ */
+struct S_score_job {
+	struct evaluation *ev;
+	const int *cols;
+	size_t nc;
+	const double *w;
+	int topsis;		/* scores already set by TOPSIS */
+	size_t from, to;
+};
+
+/* Up to three indicators that raised and lowered the score most (by at
+ * least 0.05 points), and the weakest capability dimensions. */
+static void
+S_explain(const struct evaluation *ev, struct eval_customer *e,
+    const int *cols, size_t nc)
+{
+	double pts[IND_MAX];
+	size_t j, k;
+
+	for (j = 0; j < nc; j++)
+		pts[j] = evaluation_points(ev, e, (size_t)cols[j]);
+	for (k = 0; k < 3; k++) {
+		int best = -1, worst = -1;
+		double pb = 0, pw = 0;
+		for (j = 0; j < nc; j++) {
+			int c = cols[j], used = 0;
+			size_t q;
+			for (q = 0; q < k; q++)
+				if (e->up[q] == c || e->down[q] == c)
+					used = 1;
+			if (used)
+				continue;
+			double p = pts[j];
+			if (p > 0.05 && (best < 0 || p > pb)) {
+				best = c;
+				pb = p;
+			}
+			if (p < -0.05 && (worst < 0 || p < pw)) {
+				worst = c;
+				pw = p;
+			}
+		}
+		e->up[k] = best;
+		e->down[k] = worst;
+	}
+	/* Weakest capability dimensions, weakest first: below 3, or
+	 * the two lowest below 4 when none is. */
+	{
+		int order[DIM_N_CAPABILITY], n = 0, a, b, t;
+		for (a = 0; a < DIM_N_CAPABILITY; a++)
+			if (!isnan(e->c->dim[a]))
+				order[n++] = a;
+		for (a = 1; a < n; a++)
+			for (b = a; b > 0 && e->c->dim[order[b]] <
+			    e->c->dim[order[b - 1]]; b--) {
+				t = order[b];
+				order[b] = order[b - 1];
+				order[b - 1] = t;
+			}
+		for (k = 0; k < 3; k++)
+			e->weak[k] = -1;
+		for (a = 0, k = 0; a < n && k < 3; a++)
+			if (e->c->dim[order[a]] < 3.0 || (k < 2 &&
+			    e->c->dim[order[a]] < 4.0))
+				e->weak[k++] = order[a];
+	}
+}
+
+static void *
+S_score_rows(void *arg)
+{
+	const struct S_score_job *jb = arg;
+	size_t i, j;
+
+	for (i = jb->from; i < jb->to; i++) {
+		struct eval_customer *e = &jb->ev->ec[i];
+		double s = 0, ws = 0;
+		for (j = 0; j < jb->nc; j++) {
+			double v = e->norm[jb->cols[j]];
+			if (isnan(v))
+				continue;
+			s += jb->w[j] * v;
+			ws += jb->w[j];
+		}
+		if (!jb->topsis)
+			e->score = ws > 0 ? 100.0 * s / ws : 0;
+		if (!isfinite(e->score))
+			e->score = 0;
+		/* Round to 1e-9 so ties do not depend on summation order. */
+		e->score = round(e->score * 1e9) / 1e9;
+		S_explain(jb->ev, e, jb->cols, jb->nc);
+	}
+	return NULL;
 }
 
 /*
@@ -994,26 +1253,20 @@ S_normalise(struct evaluation *ev, const struct config *cfg, struct diag *d)
  * has (weights rescaled over those).  topsis: closeness on the normalised
  * matrix (already benefit-oriented), a missing value counting as the
  * column mean.  Points (evaluation_points) = 100 x weight x (value -
- * column mean).
+ * column mean).  Then the explanations (S_explain).  mean_all: per
+ * indicator, the mean normalised value (S_mean_norm).
  */
 static int
 S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
-    size_t nc, const double *w)
+    size_t nc, const double *w, const double *mean_all)
 {
 	size_t i, j, n = ev->n;
 	double mean_norm[IND_MAX];
 	int topsis = strcmp(cfg->scoring, "topsis") == 0;
+	struct S_score_job a, b;
 
-	for (j = 0; j < nc; j++) {
-		double s = 0;
-		size_t k = 0;
-		for (i = 0; i < n; i++)
-			if (!isnan(ev->ec[i].norm[cols[j]])) {
-				s += ev->ec[i].norm[cols[j]];
-				k++;
-			}
-		mean_norm[j] = k ? s / (double)k : 0.5;
-	}
+	for (j = 0; j < nc; j++)
+		mean_norm[j] = mean_all[cols[j]];
 	if (topsis && n > 0) {
 		double *x = cv_malloc(n * nc * sizeof(double));
 		double *cl = cv_malloc(n * sizeof(double));
@@ -1031,28 +1284,20 @@ S_score(struct evaluation *ev, const struct config *cfg, const int *cols,
 		if (rc != MT_OK)
 			return -1;
 	}
-	for (i = 0; i < n; i++) {
-		struct eval_customer *e = &ev->ec[i];
-		double s = 0, ws = 0;
-		for (j = 0; j < nc; j++) {
-			double v = e->norm[cols[j]];
-			if (isnan(v))
-				continue;
-			s += w[j] * v;
-			ws += w[j];
-		}
-		if (!topsis)
-			e->score = ws > 0 ? 100.0 * s / ws : 0;
-		if (!isfinite(e->score))
-			e->score = 0;
-		/* Round to 1e-9 so ties do not depend on summation order. */
-		e->score = round(e->score * 1e9) / 1e9;
-	}
 	for (j = 0; j < nc; j++) {
 		ev->ind[cols[j]].scored = 1;
 		ev->ind[cols[j]].score_w = w[j];
 		ev->ind[cols[j]].mean_norm = mean_norm[j];
 	}
+	a.ev = b.ev = ev;
+	a.cols = b.cols = cols;
+	a.nc = b.nc = nc;
+	a.w = b.w = w;
+	a.topsis = b.topsis = topsis;
+	a.from = 0;
+	a.to = b.from = n / 2;
+	b.to = n;
+	S_two(S_score_rows, &a, &b);
 	return 0;
 }
 
@@ -1068,60 +1313,6 @@ evaluation_points(const struct evaluation *ev, const struct eval_customer *e,
 	return 100.0 * in->score_w * (v - in->mean_norm);
 }
 
-/* Up to three indicators that raised and lowered the score most (by at
- * least 0.05 points), and the weakest capability dimensions. */
-static void
-S_explain(struct evaluation *ev, const int *cols, size_t nc)
-{
-	size_t i, j, k;
-
-	for (i = 0; i < ev->n; i++) {
-		struct eval_customer *e = &ev->ec[i];
-		for (k = 0; k < 3; k++) {
-			int best = -1, worst = -1;
-			for (j = 0; j < nc; j++) {
-				int c = cols[j], used = 0;
-				size_t q;
-				for (q = 0; q < k; q++)
-					if (e->up[q] == c || e->down[q] == c)
-						used = 1;
-				if (used)
-					continue;
-				double p = evaluation_points(ev, e, (size_t)c);
-				if (p > 0.05 && (best < 0 || p >
-				    evaluation_points(ev, e, (size_t)best)))
-					best = c;
-				if (p < -0.05 && (worst < 0 || p <
-				    evaluation_points(ev, e, (size_t)worst)))
-					worst = c;
-			}
-			e->up[k] = best;
-			e->down[k] = worst;
-		}
-		/* Weakest capability dimensions, weakest first: below 3, or
-		 * the two lowest below 4 when none is. */
-		{
-			int order[DIM_N_CAPABILITY], n = 0, a, b, t;
-			for (a = 0; a < DIM_N_CAPABILITY; a++)
-				if (!isnan(e->c->dim[a]))
-					order[n++] = a;
-			for (a = 1; a < n; a++)
-				for (b = a; b > 0 && e->c->dim[order[b]] <
-				    e->c->dim[order[b - 1]]; b--) {
-					t = order[b];
-					order[b] = order[b - 1];
-					order[b - 1] = t;
-				}
-			for (k = 0; k < 3; k++)
-				e->weak[k] = -1;
-			for (a = 0, k = 0; a < n && k < 3; a++)
-				if (e->c->dim[order[a]] < 3.0 || (k < 2 &&
-				    e->c->dim[order[a]] < 4.0))
-					e->weak[k++] = order[a];
-		}
-	}
-}
-
 /*
  * Tiers.  share: counts by largest remainder (they add up to n; each
  * tier within one customer of its share), filled in rank order, so a
@@ -1133,7 +1324,8 @@ S_explain(struct evaluation *ev, const int *cols, size_t nc)
  * reached before it.
  */
 static void
-S_tiers(struct evaluation *ev, const struct config *cfg)
+S_tiers(struct evaluation *ev, const struct config *cfg,
+    const struct S_scratch *sc)
 {
 	size_t n = ev->n, i, t, pos = 0;
 	size_t nt = (size_t)cfg->n_tiers;
@@ -1198,7 +1390,7 @@ S_tiers(struct evaluation *ev, const struct config *cfg)
 			if (v > 0)
 				total += (double)v;
 		}
-		evaluation_order(ev, ord, n, EV_BY_PARETO);
+		S_order(ev, ord, n, EV_BY_PARETO, sc);
 		for (i = 0; i < n; i++) {
 			struct eval_customer *e = &ev->ec[ord[i]];
 			int64_t v = S_pareto_value(e);
@@ -1257,20 +1449,27 @@ S_axis(const struct eval_customer *e, const char *key, int idx,
  * loyal: y at or above it.
  */
 static void
-S_quadrant(struct evaluation *ev, const struct config *cfg)
+S_quadrant(struct evaluation *ev, const struct config *cfg,
+    const struct S_scratch *sc)
 {
 	size_t n = ev->n, i;
-	double *v = cv_malloc((n ? n : 1) * sizeof(double));
-	double *rank = cv_malloc((n ? n : 1) * sizeof(double));
+	double *v = sc[0].col, *rank = sc[1].col;
 	int ix = indicator_index(cfg->quad_x), iy = indicator_index(cfg->quad_y);
+	/* The revenue column normalised by percentile (benefit) is that
+	 * rank already. */
+	int have = ev->ind[0].norm != NULL &&
+	    strcmp(ev->ind[0].norm, "percentile") == 0 && ev->ind[0].dir > 0;
 
-	for (i = 0; i < n; i++)
-		v[i] = ev->ec[i].raw[0];	/* cycle-weighted revenue */
-	mt_normalize(v, n, MT_NORM_PERCENTILE, 1, rank);
+	if (!have) {
+		for (i = 0; i < n; i++)
+			v[i] = ev->ec[i].raw[0];  /* cycle-weighted revenue */
+		mt_normalize_work(v, n, MT_NORM_PERCENTILE, 1, rank, sc[0].kv);
+	}
 	for (i = 0; i < n; i++) {
 		struct eval_customer *e = &ev->ec[i];
-		e->volume = S_axis(e, cfg->quad_x, ix, rank[i]);
-		e->loyalty = S_axis(e, cfg->quad_y, iy, rank[i]);
+		double r = have ? e->norm[0] : rank[i];
+		e->volume = S_axis(e, cfg->quad_x, ix, r);
+		e->loyalty = S_axis(e, cfg->quad_y, iy, r);
 	}
 	if (strcmp(cfg->quad_split, "fixed") == 0) {
 		ev->x_split = cfg->quad_x_value;
@@ -1286,10 +1485,10 @@ S_quadrant(struct evaluation *ev, const struct config *cfg)
 	} else {
 		for (i = 0; i < n; i++)
 			v[i] = ev->ec[i].volume;
-		ev->x_split = n ? S_median(v, n) : 50;
+		ev->x_split = n ? S_median(v, n, sc[0].kv) : 50;
 		for (i = 0; i < n; i++)
 			v[i] = ev->ec[i].loyalty;
-		ev->y_split = n ? S_median(v, n) : 50;
+		ev->y_split = n ? S_median(v, n, sc[0].kv) : 50;
 	}
 	for (i = 0; i < 4; i++)
 		ev->quads[i].key = quadrant_keys[i];
@@ -1302,45 +1501,42 @@ S_quadrant(struct evaluation *ev, const struct config *cfg)
 		ev->quads[q].count++;
 		ev->quads[q].revenue += e->rev_cycle;
 	}
-	free(v);
-	free(rank);
 }
 
-static void
-S_classes(struct evaluation *ev, const struct config *cfg)
+/* Flags, lifecycle and value group of customers [from, to), counted:
+ * one thread's share (S_class_rows). */
+struct S_class_job {
+	struct evaluation *ev;
+	const struct config *cfg;
+	const unsigned char *big;	/* per customer: in the top revenue
+					 * share, with sales */
+	double med_score;
+	size_t from, to;
+	size_t lifecycle_count[5], value_count[4], flag_count[FLAG__COUNT];
+};
+
+static void *
+S_class_rows(void *arg)
 {
-	size_t n = ev->n, i, top, n_pos = 0, *ord;
+	struct S_class_job *jb = arg;
+	const struct config *cfg = jb->cfg;
+	double med_score = jb->med_score;
 	int i_margin = indicator_index("margin"), i_yoy = indicator_index("yoy");
 	int i_cagr = indicator_index("cagr"), i_rec = indicator_index("recency");
 	int i_viol = indicator_index("violations");
 	int i_cap = indicator_index("capability");
 	int i_trend = indicator_index("trend");
-	double *v = cv_malloc((n ? n : 1) * sizeof(double)), med_score;
+	size_t i, k;
+	int f;
 
-	for (i = 0; i < n; i++)
-		v[i] = ev->ec[i].score;
-	med_score = S_median(v, n);
-	free(v);
-
-	/* Revenue rank, for "big" customers: the top share of the customers
-	 * with sales in the window. */
-	ord = cv_malloc((n ? n : 1) * sizeof(size_t));
-	for (i = 0; i < n; i++) {
-		ord[i] = i;
-		if (ev->ec[i].rev_cycle > 0)
-			n_pos++;
-	}
-	evaluation_order(ev, ord, n, EV_BY_REVENUE);
-	top = (size_t)ceil(cfg->fake_big_rank_share * (double)n_pos - 1e-9);
-
-	for (i = 0; i < n; i++) {
-		struct eval_customer *e = &ev->ec[ord[i]];
+	for (i = jb->from; i < jb->to; i++) {
+		struct eval_customer *e = &jb->ev->ec[i];
+		int big = jb->big[i];
 		const struct customer *c = e->c;
 		double margin = e->raw[i_margin], yoy = e->raw[i_yoy];
 		double cagr = e->raw[i_cagr], rec = e->raw[i_rec];
 		double viol = e->raw[i_viol], cap = e->raw[i_cap];
 		double trend = e->raw[i_trend];
-		int big = i < top && e->rev_cycle > 0;
 		int large = e->quadrant == quadrant_keys[0] ||
 		    e->quadrant == quadrant_keys[1];
 		int loyal = e->quadrant == quadrant_keys[0] ||
@@ -1403,33 +1599,83 @@ S_classes(struct evaluation *ev, const struct config *cfg)
 			e->value_group = value_group_keys[0];
 		else
 			e->value_group = value_group_keys[3];
-	}
-	free(ord);
-	for (i = 0; i < n; i++) {
-		const struct eval_customer *e = &ev->ec[i];
-		size_t k;
-		int f;
+
+		/* the keys were set from the tables above, so the pointers
+		 * say which */
 		for (k = 0; k < 5; k++)
-			if (strcmp(e->lifecycle, lifecycle_keys[k]) == 0)
-				ev->lifecycle_count[k]++;
+			if (e->lifecycle == lifecycle_keys[k])
+				jb->lifecycle_count[k]++;
 		for (k = 0; k < 4; k++)
-			if (strcmp(e->value_group, value_group_keys[k]) == 0)
-				ev->value_count[k]++;
+			if (e->value_group == value_group_keys[k])
+				jb->value_count[k]++;
 		for (f = 0; f < FLAG__COUNT; f++)
 			if (e->flags & (1u << f))
-				ev->flag_count[f]++;
+				jb->flag_count[f]++;
 	}
+	return NULL;
 }
 
+/* ord: set to the customers by revenue (EV_BY_REVENUE), for S_summary;
+ * sc: two threads' scratch. */
 static void
-S_summary(struct evaluation *ev)
+S_classes(struct evaluation *ev, const struct config *cfg, size_t **ordp,
+    const struct S_scratch *sc)
 {
-	size_t n = ev->n, i, top = (size_t)ceil(0.2 * (double)n), *ord;
-	int64_t r = 0, g = 0;
+	size_t n = ev->n, i, k, top, n_pos = 0, *ord = sc[0].idx;
+	double *v = sc[0].col, med_score;
+	unsigned char *big = cv_calloc(n ? n : 1, 1);
+	struct S_class_job a, b;
+	int f;
 
-	ord = cv_malloc((n ? n : 1) * sizeof(size_t));
+	for (i = 0; i < n; i++)
+		v[i] = ev->ec[i].score;
+	med_score = S_median(v, n, sc[0].kv);
+
+	/* Revenue rank, for "big" customers: the top share of the customers
+	 * with sales in the window. */
 	for (i = 0; i < n; i++) {
 		ord[i] = i;
+		if (ev->ec[i].rev_cycle > 0)
+			n_pos++;
+	}
+	S_order(ev, ord, n, EV_BY_REVENUE, &sc[0]);
+	top = (size_t)ceil(cfg->fake_big_rank_share * (double)n_pos - 1e-9);
+	for (i = 0; i < top && i < n; i++)
+		big[ord[i]] = ev->ec[ord[i]].rev_cycle > 0;
+	*ordp = ord;
+
+	memset(&a, 0, sizeof(a));
+	a.ev = ev;
+	a.cfg = cfg;
+	a.big = big;
+	a.med_score = med_score;
+	b = a;
+	a.to = b.from = n / 2;
+	b.to = n;
+	S_two(S_class_rows, &a, &b);
+	free(big);
+	for (k = 0; k < 5; k++)
+		ev->lifecycle_count[k] = a.lifecycle_count[k] +
+		    b.lifecycle_count[k];
+	for (k = 0; k < 4; k++)
+		ev->value_count[k] = a.value_count[k] + b.value_count[k];
+	for (f = 0; f < FLAG__COUNT; f++)
+		ev->flag_count[f] = a.flag_count[f] + b.flag_count[f];
+}
+
+/*
+ * Totals and the top 20 % shares.  by_rev: the customers by revenue
+ * (EV_BY_REVENUE); the top sums do not depend on how ties are ordered.
+ */
+static void
+S_summary(struct evaluation *ev, const size_t *by_rev,
+    const struct S_scratch *sc)
+{
+	size_t n = ev->n, i, top = (size_t)ceil(0.2 * (double)n);
+	struct mt_kv *kv = sc->kv;
+	int64_t r = 0, g = 0;
+
+	for (i = 0; i < n; i++) {
 		ev->revenue_cycle += ev->ec[i].rev_cycle;
 		ev->gp_cycle += ev->ec[i].gp_cycle;
 		if (ev->ec[i].rev_cycle != 0)
@@ -1438,27 +1684,80 @@ S_summary(struct evaluation *ev)
 		    ev->ec[i].months < ev->m->n_months)
 			ev->n_younger++;
 	}
-	evaluation_order(ev, ord, n, EV_BY_REVENUE);
 	for (i = 0; i < top && i < n; i++)
-		r += ev->ec[ord[i]].rev_cycle;
+		r += ev->ec[by_rev[i]].rev_cycle;
 	ev->top20_revenue_share = ev->revenue_cycle > 0 ?
 	    (double)r / (double)ev->revenue_cycle : NAN;
-	evaluation_order(ev, ord, n, EV_BY_GROSS_PROFIT);
+	for (i = 0; i < n; i++) {
+		kv[i].key = ~mt_key_int64(ev->ec[i].gp_cycle);
+		kv[i].idx = i;
+	}
+	mt_sort_kv(kv, n, kv + n);
 	for (i = 0; i < top && i < n; i++)
-		g += ev->ec[ord[i]].gp_cycle;
+		g += ev->ec[kv[i].idx].gp_cycle;
 	ev->top20_gp_share = ev->gp_cycle > 0 ?
 	    (double)g / (double)ev->gp_cycle : NAN;
-	free(ord);
+}
+
+/*
+ * Set up the rows of customers [from, to) and compute their indicators
+ * (S_prepare): one thread's share.  Row by row in small chunks, so that
+ * the fresh memory is touched once, by the thread that fills it.
+ */
+struct S_prep_job {
+	struct evaluation *ev;
+	const struct model *m;
+	const struct config *cfg;
+	int have_cost;		/* indicators_have_cost */
+	size_t from, to;
+	int ids_sorted;		/* out: ids ascending in [from - 1, to) */
+	size_t n_data[IND_MAX];	/* out: per indicator, customers in the
+				 * range with a value */
+};
+
+#define S_PREP_CHUNK 256
+
+static void *
+S_prepare(void *arg)
+{
+	struct S_prep_job *j = arg;
+	struct evaluation *ev = j->ev;
+	size_t nd = ev->n_ind, i, k, c, end;
+
+	j->ids_sorted = 1;
+	memset(j->n_data, 0, sizeof(j->n_data));
+	for (c = j->from; c < j->to; c = end) {
+		end = j->to - c > S_PREP_CHUNK ? c + S_PREP_CHUNK : j->to;
+		for (i = c; i < end; i++) {
+			double *v = ev->values + i * 2 * nd;
+
+			ev->ec[i].c = j->m->cust[i];
+			ev->ec[i].raw = v;
+			ev->ec[i].norm = v + nd;
+			/* no data yet; a column without data keeps NaN norm */
+			for (k = 0; k < 2 * nd; k++)
+				v[k] = NAN;
+			if (i > 0 && strcmp(j->m->cust[i - 1]->id,
+			    j->m->cust[i]->id) >= 0)
+				j->ids_sorted = 0;
+		}
+		indicators_range(ev, j->m, j->cfg, j->have_cost, c, end);
+		for (i = c; i < end; i++)
+			for (k = 0; k < nd; k++)
+				j->n_data[k] += !isnan(ev->ec[i].raw[k]);
+	}
+	return NULL;
 }
 
 static int
 S_evaluate(struct evaluation *ev, const struct model *m,
-    const struct config *cfg, struct diag *d)
+    const struct config *cfg, struct S_scratch *sc, struct diag *d)
 {
 	const struct ind_info *defs;
-	size_t i, ndefs, nc;
+	size_t i, ndefs, nc, *by_rev = NULL, n_data[IND_MAX];
 	int cols[IND_MAX];
-	double w[IND_MAX];
+	double w[IND_MAX], mean_norm[IND_MAX];
+	struct S_prep_job pa, pb;
 
 	ev->m = m;
 	ev->cfg = cfg;
@@ -1466,26 +1765,27 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 	ev->n_ind = ndefs;
 	memcpy(ev->ind, defs, ndefs * sizeof(*defs));
 	ev->n = m->n_cust;
-	ev->ec = cv_calloc(ev->n ? ev->n : 1, sizeof(*ev->ec));
+	ev->ec = S_big_alloc(&ev->ec_size, (ev->n ? ev->n : 1) *
+	    sizeof(*ev->ec));
 	ev->by_rank = cv_calloc(ev->n ? ev->n : 1, sizeof(size_t));
 	ev->values = S_big_alloc(&ev->values_size, (ev->n ? ev->n : 1) * 2 *
 	    ndefs * sizeof(double));
-	for (i = 0; i < ev->n; i++) {
-		double *v = ev->values + i * 2 * ndefs;
-		size_t k;
-
-		ev->ec[i].c = m->cust[i];
-		ev->ec[i].raw = v;
-		ev->ec[i].norm = v + ndefs;
-		for (k = 0; k < 2 * ndefs; k++)
-			v[k] = k < ndefs ? NAN : 0;	/* raw: no data yet */
-	}
 	if (S_check_config(cfg, d) != 0)
 		return -1;
 
-	indicators_compute(ev, m, cfg);
+	pa.ev = pb.ev = ev;
+	pa.m = pb.m = m;
+	pa.cfg = pb.cfg = cfg;
+	pa.have_cost = pb.have_cost = indicators_have_cost(m);
+	pa.from = 0;
+	pa.to = pb.from = ev->n / 2;
+	pb.to = ev->n;
+	S_two(S_prepare, &pa, &pb);
+	ev->ids_sorted = pa.ids_sorted && pb.ids_sorted;
+	for (i = 0; i < ndefs; i++)
+		n_data[i] = pa.n_data[i] + pb.n_data[i];
 	S_manual_weights(ev, cfg);
-	if (S_normalise(ev, cfg, d) != 0)
+	if (S_normalise(ev, cfg, n_data, mean_norm, sc, d) != 0)
 		return -1;
 	S_pareto_gp = !ev->ind[indicator_index("margin")].excluded;
 	ev->pareto_measure = S_pareto_gp ? "gross-profit" : "revenue";
@@ -1493,8 +1793,8 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 		/* Nothing to evaluate: an empty, valid evaluation. */
 		snprintf(ev->weighting_note, sizeof(ev->weighting_note),
 		    "no customers");
-		S_tiers(ev, cfg);
-		S_quadrant(ev, cfg);
+		S_tiers(ev, cfg, sc);
+		S_quadrant(ev, cfg, sc);
 		return 0;
 	}
 	nc = strcmp(cfg->weighting, "ahp") == 0 ? 0 : S_columns(ev, cols, d);
@@ -1508,20 +1808,19 @@ S_evaluate(struct evaluation *ev, const struct model *m,
 		ev->ind[i].weight = 0;
 	for (i = 0; i < nc; i++)
 		ev->ind[cols[i]].weight = w[i];
-	if (S_score(ev, cfg, cols, nc, w) != 0) {
+	if (S_score(ev, cfg, cols, nc, w, mean_norm) != 0) {
 		diag_add(d, D_TOPSIS_FAILED, cfg->source, 0L, 0L);
 		return -1;
 	}
 	for (i = 0; i < ev->n; i++)
 		ev->by_rank[i] = i;
-	evaluation_order(ev, ev->by_rank, ev->n, EV_BY_SCORE);
+	S_order(ev, ev->by_rank, ev->n, EV_BY_SCORE, sc);
 	for (i = 0; i < ev->n; i++)
 		ev->ec[ev->by_rank[i]].rank = i + 1;
-	S_explain(ev, cols, nc);
-	S_tiers(ev, cfg);
-	S_quadrant(ev, cfg);
-	S_classes(ev, cfg);
-	S_summary(ev);
+	S_tiers(ev, cfg, sc);
+	S_quadrant(ev, cfg, sc);
+	S_classes(ev, cfg, &by_rev, sc);
+	S_summary(ev, by_rev, sc);
 	return 0;
 }
 
@@ -1529,9 +1828,25 @@ int
 evaluate(struct evaluation *ev, const struct model *m,
     const struct config *cfg, const struct labels *labels, struct diag *d)
 {
+	size_t n = m->n_cust ? m->n_cust : 1, size, per;
+	struct S_scratch sc[2];
+	char *p;
+	int rc;
+
 	memset(ev, 0, sizeof(*ev));
 	ev->labels = labels;
-	if (S_evaluate(ev, m, cfg, d) != 0) {
+	/* per thread: kv 2n, col 2n; then the first thread's idx n */
+	per = 2 * n * (sizeof(struct mt_kv) + sizeof(double));
+	p = S_big_alloc(&size, 2 * per + n * sizeof(size_t));
+	sc[0].kv = (struct mt_kv *)p;
+	sc[0].col = (double *)(p + 2 * n * sizeof(struct mt_kv));
+	sc[1].kv = (struct mt_kv *)(p + per);
+	sc[1].col = (double *)(p + per + 2 * n * sizeof(struct mt_kv));
+	sc[0].idx = (size_t *)(p + 2 * per);
+	sc[1].idx = NULL;
+	rc = S_evaluate(ev, m, cfg, sc, d);
+	S_big_free(p, size);
+	if (rc != 0) {
 		evaluation_free(ev);
 		return -1;
 	}

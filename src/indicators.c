@@ -377,23 +377,37 @@ S_customer(struct eval_customer *e, const struct model *m,
 	}
 }
 
+int
+indicators_have_cost(const struct model *m)
+{
+	size_t i;
+	int y;
+
+	/* cost data: any sales line in the window had a cost */
+	for (i = 0; i < m->n_cust; i++)
+		for (y = 0; y < m->cycle_years; y++)
+			if (m->cust[i]->year[y].cost_revenue != 0)
+				return 1;
+	return 0;
+}
+
 void
-indicators_compute(struct evaluation *ev, const struct model *m,
-    const struct config *cfg)
+indicators_range(struct evaluation *ev, const struct model *m,
+    const struct config *cfg, int have_cost, size_t from, size_t to)
 {
 	int have[IN__COUNT + 1];
 	size_t i;
 
 	for (i = 0; i < IN__COUNT; i++)
 		have[i] = cfg->in[i].n_paths > 0;
-	/* cost data: any sales line in the window had a cost */
-	have[IN__COUNT] = 0;
-	for (i = 0; i < m->n_cust && !have[IN__COUNT]; i++) {
-		int y;
-		for (y = 0; y < m->cycle_years; y++)
-			if (m->cust[i]->year[y].cost_revenue != 0)
-				have[IN__COUNT] = 1;
-	}
-	for (i = 0; i < ev->n; i++)
+	have[IN__COUNT] = have_cost;
+	for (i = from; i < to && i < ev->n; i++)
 		S_customer(&ev->ec[i], m, cfg, have);
+}
+
+void
+indicators_compute(struct evaluation *ev, const struct model *m,
+    const struct config *cfg)
+{
+	indicators_range(ev, m, cfg, indicators_have_cost(m), 0, ev->n);
 }

@@ -29,6 +29,13 @@ S_iv_cmp(const void *a, const void *b)
 void
 mt_normalize(const double *x, size_t n, enum mt_norm m, int dir, double *out)
 {
+	mt_normalize_work(x, n, m, dir, out, NULL);
+}
+
+void
+mt_normalize_work(const double *x, size_t n, enum mt_norm m, int dir,
+    double *out, struct mt_kv *work)
+{
 	double lo = INFINITY, hi = -INFINITY, sum = 0, ss = 0, mean, sd;
 	size_t i, k, cnt = 0;
 
@@ -73,21 +80,26 @@ mt_normalize(const double *x, size_t n, enum mt_norm m, int dir, double *out)
 		}
 		break;
 	case MT_NORM_PERCENTILE: {
-		struct S_iv *iv = cv_malloc((cnt ? cnt : 1) * sizeof(*iv));
-		double *res = cv_malloc((n ? n : 1) * sizeof(*res));
+		/* Ranks from a radix sort: only the runs of equal values
+		 * matter, not the order inside a run. */
+		struct mt_kv *kv = work != NULL ? work :
+		    cv_malloc((cnt ? cnt : 1) * 2 * sizeof(*kv));
+		/* out may be x: the ranks go to res until x is read */
+		double *res = out != x ? out :
+		    cv_malloc((n ? n : 1) * sizeof(*res));
 
 		for (i = 0, k = 0; i < n; i++)
 			if (!isnan(x[i])) {
-				iv[k].v = x[i];
-				iv[k++].i = i;
+				kv[k].key = mt_key_double(x[i]);
+				kv[k++].idx = i;
 			}
-		qsort(iv, cnt, sizeof(*iv), S_iv_cmp);
+		mt_sort_kv(kv, cnt, kv + cnt);
 		for (i = 0; i < n; i++)
 			res[i] = NAN;
 		for (i = 0; i < cnt; i = k) {
 			double avg, p;
 
-			for (k = i + 1; k < cnt && iv[k].v == iv[i].v; k++)
+			for (k = i + 1; k < cnt && kv[k].key == kv[i].key; k++)
 				;
 			/* 0-based ranks i..k-1 share their average. */
 			avg = ((double)i + (double)(k - 1)) / 2.0;
@@ -95,12 +107,15 @@ mt_normalize(const double *x, size_t n, enum mt_norm m, int dir, double *out)
 			if (dir < 0 && cnt > 1 && hi > lo)
 				p = 1.0 - p;
 			while (i < k)
-				res[iv[i++].i] = p;
+				res[kv[i++].idx] = p;
 			i = k;
 		}
-		memcpy(out, res, n * sizeof(*out));
-		free(res);
-		free(iv);
+		if (res != out) {
+			memcpy(out, res, n * sizeof(*out));
+			free(res);
+		}
+		if (work == NULL)
+			free(kv);
 		break;
 	}
 	case MT_NORM_VECTOR:
@@ -643,4 +658,74 @@ mt_rank(const double *v, size_t n, int *rank)
 			rank[iv[i].i] = (int)i + 1;
 	}
 	free(iv);
+}
+
+uint64_t
+mt_key_double(double v)
+{
+	uint64_t u;
+
+	if (v == 0)
+		v = 0;		/* -0 sorts with 0 */
+	memcpy(&u, &v, sizeof(u));
+	/* negative: reverse all bits; positive: above every negative */
+	return u >> 63 ? ~u : u | (uint64_t)1 << 63;
+}
+
+uint64_t
+mt_key_int64(int64_t v)
+{
+	return (uint64_t)v ^ (uint64_t)1 << 63;
+}
+
+/* Radix digits: 11 bits, 6 passes for 64-bit keys. */
+#define S_RADIX_BITS 11
+#define S_RADIX_SIZE ((size_t)1 << S_RADIX_BITS)
+
+void
+mt_sort_kv(struct mt_kv *kv, size_t n, struct mt_kv *tmp)
+{
+	struct mt_kv *t = tmp, *src = kv, *dst;
+	size_t cnt[S_RADIX_SIZE], i;
+	unsigned sh;
+
+	if (n < 32) {
+		/* insertion sort: stable, and cheaper than the histograms */
+		for (i = 1; i < n; i++) {
+			struct mt_kv x = kv[i];
+			size_t j = i;
+			for (; j > 0 && kv[j - 1].key > x.key; j--)
+				kv[j] = kv[j - 1];
+			kv[j] = x;
+		}
+		return;
+	}
+	if (t == NULL)
+		t = cv_malloc(n * sizeof(*t));
+	dst = t;
+	for (sh = 0; sh < 64; sh += S_RADIX_BITS) {
+		size_t sum = 0, d;
+		struct mt_kv *sw;
+
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(src[i].key >> sh) & (S_RADIX_SIZE - 1)]++;
+		if (cnt[(src[0].key >> sh) & (S_RADIX_SIZE - 1)] == n)
+			continue;	/* the same digit everywhere */
+		for (d = 0; d < S_RADIX_SIZE; d++) {
+			size_t v = cnt[d];
+			cnt[d] = sum;
+			sum += v;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[(src[i].key >> sh) & (S_RADIX_SIZE - 1)]++] =
+			    src[i];
+		sw = src;
+		src = dst;
+		dst = sw;
+	}
+	if (src != kv)
+		memcpy(kv, src, n * sizeof(*kv));
+	if (tmp == NULL)
+		free(t);
 }

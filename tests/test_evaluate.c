@@ -968,6 +968,40 @@ S_flag(const char *id, enum flag f)
 	return (S_find(&S_sev, id)->flags & (1u << f)) != 0;
 }
 
+/* The radix orders (customer ids ascending) give what the comparison
+ * sort gives, on every order and on a shuffled part of the customers. */
+static void
+test_sample_order_radix(void **state)
+{
+	static const enum ev_order by[] = { EV_BY_SCORE, EV_BY_REVENUE,
+		EV_BY_GROSS_PROFIT, EV_BY_PARETO };
+	struct evaluation cmp = S_sev;
+	size_t n = S_sev.n, i, b, part;
+	size_t *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
+
+	(void)state;
+	assert_true(S_sev.ids_sorted);
+	cmp.ids_sorted = 0;	/* the comparison sort */
+	for (b = 0; b < sizeof(by) / sizeof(by[0]); b++) {
+		for (i = 0; i < n; i++)
+			x[i] = y[i] = n - 1 - i;
+		evaluation_order(&S_sev, x, n, by[b]);
+		evaluation_order(&cmp, y, n, by[b]);
+		assert_memory_equal(x, y, n * sizeof(*x));
+		if (by[b] == EV_BY_SCORE)
+			assert_memory_equal(x, S_sev.by_rank, n * sizeof(*x));
+		/* every third customer, in a scrambled order */
+		for (i = 0, part = 0; i < n; i += 3)
+			x[part++] = (i * 7919) % n;
+		memcpy(y, x, part * sizeof(*x));
+		evaluation_order(&S_sev, x, part, by[b]);
+		evaluation_order(&cmp, y, part, by[b]);
+		assert_memory_equal(x, y, part * sizeof(*x));
+	}
+	free(x);
+	free(y);
+}
+
 static void
 test_sample_planted(void **state)
 {
@@ -1064,6 +1098,7 @@ main(void)
 	};
 	const struct CMUnitTest sample[] = {
 		cmocka_unit_test(test_sample_planted),
+		cmocka_unit_test(test_sample_order_radix),
 		cmocka_unit_test(test_sample_fast_growing_is_rare),
 	};
 	int rc;

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -462,6 +463,148 @@ test_normalize(void **state)
 	S_near(o[2], 0.5, 0);
 	mt_normalize(k, 3, MT_NORM_ZSCORE, 1, o);
 	S_near(o[2], 0, 0);
+}
+
+/* A deterministic pseudo-random sequence for the sort tests. */
+static uint64_t
+S_rand(uint64_t *st)
+{
+	*st = *st * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *st >> 33;
+}
+
+/* Values with many ties, both signs, -0, 0 and infinities. */
+static double
+S_rand_value(uint64_t *st)
+{
+	static const double special[] = { 0.0, -0.0, INFINITY, -INFINITY,
+		1e-300, -1e-300, 1.5, -1.5 };
+	uint64_t r = S_rand(st);
+
+	if (r % 5 == 0)
+		return special[(r / 5) % 8];
+	return ((double)(int64_t)(S_rand(st) % 2001) - 1000.0) / 8.0;
+}
+
+static int
+S_cmp_iv_ref(const void *a, const void *b)
+{
+	const double *x = a, *y = b;	/* value, original index */
+
+	if (x[0] < y[0])
+		return -1;
+	if (x[0] > y[0])
+		return 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* mt_sort_kv is stable and orders as the values compare (-0 == 0). */
+static void
+test_sort_kv(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 2, 5, 31, 32, 33, 1000, 5003 };
+	uint64_t st = 42;
+	size_t s, i;
+
+	(void)state;
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s];
+		struct mt_kv *kv = malloc((n ? n : 1) * sizeof(*kv));
+		double *ref = malloc((n ? n : 1) * 2 * sizeof(*ref));
+		int64_t *iv = malloc((n ? n : 1) * sizeof(*iv));
+
+		for (i = 0; i < n; i++) {
+			double v = S_rand_value(&st);
+			kv[i].key = mt_key_double(v);
+			kv[i].idx = i;
+			ref[2 * i] = v;
+			ref[2 * i + 1] = (double)i;
+		}
+		mt_sort_kv(kv, n, NULL);
+		qsort(ref, n, 2 * sizeof(*ref), S_cmp_iv_ref);
+		for (i = 0; i < n; i++)
+			assert_int_equal(kv[i].idx, (size_t)ref[2 * i + 1]);
+		/* int64 keys, with a caller's buffer */
+		for (i = 0; i < n; i++) {
+			iv[i] = (int64_t)(S_rand(&st) % 64) - 32;
+			if (i % 7 == 0)
+				iv[i] = i % 2 ? INT64_MAX : INT64_MIN;
+			kv[i].key = mt_key_int64(iv[i]);
+			kv[i].idx = i;
+		}
+		{
+			struct mt_kv *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+			mt_sort_kv(kv, n, tmp);
+			free(tmp);
+		}
+		for (i = 1; i < n; i++) {
+			assert_true(iv[kv[i - 1].idx] <= iv[kv[i].idx]);
+			if (iv[kv[i - 1].idx] == iv[kv[i].idx])
+				assert_true(kv[i - 1].idx < kv[i].idx);
+		}
+		free(kv);
+		free(ref);
+		free(iv);
+	}
+}
+
+/* Percentile ranks equal the definition: the average 0-based rank of a
+ * run of equal values, bit for bit, with and without scratch. */
+static void
+test_percentile_reference(void **state)
+{
+	static const size_t sizes[] = { 1, 2, 7, 40, 3001 };
+	uint64_t st = 7;
+	size_t s, i, j;
+
+	(void)state;
+	for (s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		size_t n = sizes[s], cnt = 0;
+		double *x = malloc(n * sizeof(*x)), *o = malloc(n * sizeof(*o));
+		double *o2 = malloc(n * sizeof(*o2)), lo = INFINITY, hi = -INFINITY;
+		struct mt_kv *work = malloc(2 * n * sizeof(*work));
+		int dir;
+
+		for (i = 0; i < n; i++) {
+			x[i] = S_rand(&st) % 9 == 0 ? NAN : S_rand_value(&st);
+			if (!isnan(x[i])) {
+				cnt++;
+				lo = fmin(lo, x[i]);
+				hi = fmax(hi, x[i]);
+			}
+		}
+		for (dir = -1; dir <= 1; dir += 2) {
+			mt_normalize(x, n, MT_NORM_PERCENTILE, dir, o);
+			mt_normalize_work(x, n, MT_NORM_PERCENTILE, dir, o2, work);
+			for (i = 0; i < n; i++) {
+				size_t less = 0, eq = 0;
+				double p;
+				if (isnan(x[i])) {
+					assert_true(isnan(o[i]) && isnan(o2[i]));
+					continue;
+				}
+				for (j = 0; j < n; j++) {
+					less += x[j] < x[i];
+					eq += x[j] == x[i];
+				}
+				p = cnt > 1 && hi > lo ? ((double)less +
+				    (double)(less + eq - 1)) / 2.0 /
+				    (double)(cnt - 1) : 0.5;
+				if (dir < 0 && cnt > 1 && hi > lo)
+					p = 1.0 - p;
+				assert_memory_equal(&o[i], &p, sizeof(p));
+				assert_memory_equal(&o2[i], &p, sizeof(p));
+			}
+		}
+		/* in place */
+		mt_normalize(x, n, MT_NORM_PERCENTILE, 1, o2);
+		mt_normalize(x, n, MT_NORM_PERCENTILE, 1, x);
+		assert_memory_equal(x, o2, n * sizeof(*x));
+		free(x);
+		free(o);
+		free(o2);
+		free(work);
+	}
 }
 
 static void
@@ -958,6 +1101,8 @@ main(void)
 		cmocka_unit_test(test_rank_row_order),
 		cmocka_unit_test(test_rank_ties),
 		cmocka_unit_test(test_normalize),
+		cmocka_unit_test(test_sort_kv),
+		cmocka_unit_test(test_percentile_reference),
 		cmocka_unit_test(test_band),
 		cmocka_unit_test(test_combine),
 		cmocka_unit_test(test_weighted_sum),
