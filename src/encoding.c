@@ -21,7 +21,7 @@
 #include "encoding.h"
 #include "util.h"
 
-#define S_INSZ		65536	/* bytes: input buffer */
+#define S_INSZ		262144	/* bytes: input buffer */
 #define S_STASHSZ	16	/* bytes: output held back for callers with cap < 4 */
 
 enum S_step { S_DONE, S_FULL, S_NEED_MORE, S_ERROR };

@@ -22,7 +22,7 @@
 #define MAX_FIELD (1 << 20)	/* bytes: a longer field is rejected */
 #define MAX_RECORD (4 << 20)	/* bytes: a longer row (all its lines) is rejected */
 #define MAX_FIELDS 256		/* fields kept per row; more are counted only */
-#define CHUNK (1 << 16)		/* bytes of UTF-8 read at a time */
+#define CHUNK (1 << 18)		/* bytes of UTF-8 read at a time */
 #define QTY_SCALE 6		/* quantities are exact to 6 decimals */
 
 /* Fields of each input; the order indexes struct reader.col. */
@@ -565,20 +565,23 @@ S_date_range(struct reader *r, int32_t day)
 #define S_QN 8192		/* lines in the queue: a power of two > 3 * S_LAG */
 #define S_QBATCH 1024		/* lines handed to the adder at a time */
 
+/* A parsed line: written by the parser, only read by the adder. */
 struct sale {
-	struct customer *c;	/* found in step 3, or NULL: look up when added */
-	uint64_t hash;		/* of id */
 	uint64_t inv;		/* hash of the invoice id (or the day) */
 	int64_t amount, cost;
 	long line;
 	int32_t day;
 	int slot;		/* month slot, -1 outside the window */
 	int have_cost;
-	int same;		/* same customer as the line before */
-	int order;		/* 0: none; 1: inv_text; 2: by day; 3: inv set */
-	size_t inv_len;
-	char inv_text[48];	/* the invoice field, as it came */
 	char id[256];
+};
+
+/* The adder's own notes on a line in its pipeline (S_ST of them). */
+#define S_ST 32			/* a power of two > 3 * S_LAG */
+struct sale_state {
+	struct customer *c;	/* found in step 3, or NULL: look up when added */
+	uint64_t hash;		/* of id */
+	int same;		/* same customer as the line before */
 };
 
 /*
@@ -614,6 +617,7 @@ struct sale_queue {
 
 	/* the adder's: its pipeline (next line for each step) and sums */
 	unsigned long p1, p2, p3, p4;
+	struct sale_state st[S_ST];
 	struct customer *last;		/* customer of the last line added */
 	uint64_t accepted, outside;
 	int64_t amount, cost, in_window;
@@ -669,64 +673,49 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		r->ms_slot = model_month_slot(r->m, sl->day);
 	}
 	sl->slot = r->ms_slot;
-	sl->c = NULL;
-	sl->order = 0;
+	sl->inv = 0;
 	if (sl->slot >= 0 && amount >= 0) {
-		/* The adder reads the invoice id (S_sale_prepare). */
-		size_t n = S_flen(r, F_INVOICE);
+		/*
+		 * An order is a change of invoice id per customer: ERP exports
+		 * list the lines of one invoice consecutively (an invoice whose
+		 * lines are interleaved with another invoice of the same
+		 * customer counts more than once).  Without invoice ids, one
+		 * order per customer and day.
+		 */
+		char inv[256];
 
-		sl->order = 2;
-		if (S_has(r, F_INVOICE)) {
-			char inv[256];
-
-			if (n < sizeof(sl->inv_text)) {
-				memcpy(sl->inv_text, S_field(r, F_INVOICE), n);
-				sl->inv_len = n;
-				sl->order = 1;
-			} else if (val_id(S_field(r, F_INVOICE), n, inv,
-			    sizeof(inv)) == 0) {
-				sl->inv = model_hash(inv, strlen(inv));
-				sl->order = 3;
-			}
-		}
+		if (!S_has(r, F_INVOICE) ||
+		    val_id(S_field(r, F_INVOICE), S_flen(r, F_INVOICE), inv,
+		    sizeof(inv)) != 0)
+			snprintf(inv, sizeof(inv), "\x01%ld", (long)sl->day);
+		sl->inv = model_hash(inv, strlen(inv));
 	}
 	return 0;
 }
 
 /*
- * Step 1, on the adder: what the parser left to it.  An order is a change
- * of invoice id per customer: ERP exports list the lines of one invoice
- * consecutively (an invoice whose lines are interleaved with another
- * invoice of the same customer counts more than once).  Without invoice
- * ids, one order per customer and day.  Then prefetch the index slot.
+ * Step 1, on the adder: is the line's customer that of the line before;
+ * if not, hash its id and prefetch its index slot.
  */
 static void
-S_sale_prepare(struct reader *r, struct sale *sl, const struct sale *before)
+S_sale_prepare(struct reader *r, const struct sale *sl,
+    const struct sale *before, struct sale_state *ss)
 {
-	char inv[256];
-
-	sl->same = before != NULL && strcmp(before->id, sl->id) == 0;
-	if (!sl->same) {
-		sl->hash = model_hash(sl->id, strlen(sl->id));
-		model_prefetch_slot(r->m, sl->hash);
-	}
-	if (sl->order == 1 &&
-	    val_id(sl->inv_text, sl->inv_len, inv, sizeof(inv)) == 0) {
-		sl->inv = model_hash(inv, strlen(inv));
-	} else if (sl->order == 1 || sl->order == 2) {
-		snprintf(inv, sizeof(inv), "\x01%ld", (long)sl->day);
-		sl->inv = model_hash(inv, strlen(inv));
-	} else if (sl->order == 0) {
-		sl->inv = 0;
+	ss->c = NULL;
+	ss->same = before != NULL && strcmp(before->id, sl->id) == 0;
+	if (!ss->same) {
+		ss->hash = model_hash(sl->id, strlen(sl->id));
+		model_prefetch_slot(r->m, ss->hash);
 	}
 }
 
 /* Add a parsed line to its customer (created if new); on the adder. */
 static void
-S_sale_add(struct reader *r, struct sale *sl)
+S_sale_add(struct reader *r, const struct sale *sl,
+    const struct sale_state *ss)
 {
 	struct sale_queue *q = r->sales;
-	struct customer *c = sl->same ? q->last : sl->c;
+	struct customer *c = ss->same ? q->last : ss->c;
 	int32_t day = sl->day;
 	int64_t amount = sl->amount, cost = sl->cost;
 	int slot = sl->slot, year, dom, y, mo;
@@ -786,23 +775,24 @@ S_sale_add(struct reader *r, struct sale *sl)
 
 /* Steps 2 and 3 of a line: its candidate; its sums. */
 static void
-S_sale_step(struct reader *r, struct sale *sl, int step)
+S_sale_step(struct reader *r, const struct sale *sl, struct sale_state *ss,
+    int step)
 {
 	struct customer *c;
 
-	if (sl->same)
+	if (ss->same)
 		return;
 	if (step == 2) {
-		sl->c = model_candidate(r->m, sl->hash);
-		if (sl->c != NULL)
-			__builtin_prefetch(sl->c);
+		ss->c = model_candidate(r->m, ss->hash);
+		if (ss->c != NULL)
+			__builtin_prefetch(ss->c);
 		return;
 	}
-	c = sl->c;
+	c = ss->c;
 	if (c == NULL)
 		return;
 	if (strcmp(c->id, sl->id) != 0) {
-		sl->c = NULL;		/* another id with the same hash */
+		ss->c = NULL;		/* another id with the same hash */
 		return;
 	}
 	if (sl->slot >= 0) {
@@ -823,27 +813,45 @@ S_adder_run(struct sale_queue *q, unsigned long end, int all)
 	struct sale *e = q->e;
 
 #define S_AT(k) (&e[(k) & (S_QN - 1)])
+#define S_STATE(k) (&q->st[(k) & (S_ST - 1)])
 	while (q->p1 < end) {
+		/*
+		 * The parser wrote the lines on the other core: ask for them
+		 * early (a stall on each line otherwise).
+		 */
+		if (q->p1 + 16 < end) {
+			const char *f = (const char *)S_AT(q->p1 + 16);
+
+			__builtin_prefetch(f);
+			__builtin_prefetch(f + 64);	/* the rest of the id */
+		}
 		/* The line before is still in its slot, added or not. */
 		S_sale_prepare(r, S_AT(q->p1), q->p1 > 0 ? S_AT(q->p1 - 1) :
-		    NULL);
+		    NULL, S_STATE(q->p1));
 		q->p1++;
-		if (q->p1 - q->p2 > S_LAG)
-			S_sale_step(r, S_AT(q->p2++), 2);
-		if (q->p2 - q->p3 > S_LAG)
-			S_sale_step(r, S_AT(q->p3++), 3);
-		if (q->p3 - q->p4 > S_LAG)
-			S_sale_add(r, S_AT(q->p4++));
+		if (q->p1 - q->p2 > S_LAG) {
+			S_sale_step(r, S_AT(q->p2), S_STATE(q->p2), 2);
+			q->p2++;
+		}
+		if (q->p2 - q->p3 > S_LAG) {
+			S_sale_step(r, S_AT(q->p3), S_STATE(q->p3), 3);
+			q->p3++;
+		}
+		if (q->p3 - q->p4 > S_LAG) {
+			S_sale_add(r, S_AT(q->p4), S_STATE(q->p4));
+			q->p4++;
+		}
 	}
 	if (!all)
 		return;
 	for (; q->p2 < end; q->p2++)
-		S_sale_step(r, S_AT(q->p2), 2);
+		S_sale_step(r, S_AT(q->p2), S_STATE(q->p2), 2);
 	for (; q->p3 < end; q->p3++)
-		S_sale_step(r, S_AT(q->p3), 3);
+		S_sale_step(r, S_AT(q->p3), S_STATE(q->p3), 3);
 	for (; q->p4 < end; q->p4++)
-		S_sale_add(r, S_AT(q->p4));
+		S_sale_add(r, S_AT(q->p4), S_STATE(q->p4));
 #undef S_AT
+#undef S_STATE
 }
 
 static void *
