@@ -13,7 +13,7 @@ XML_LIBS   := $(shell pkg-config --libs libxml-2.0 2>/dev/null || echo -lxml2)
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) $(CFLAGS) -Iinclude -Isrc $(XML_CFLAGS) \
 	-DCV_VERSION='"$(VERSION)"' -DCV_DATADIR='"$(DATADIR)"' -DCV_FONTFILE='"$(FONTFILE)"'
-LIBS    = -lhpdf -lcsv $(XML_LIBS) -lm -pthread
+LIBS    = -lhpdf -lcsv $(XML_LIBS) -lz -lm -pthread
 
 # Where the binary finds templates and the font: the source tree, or PREFIX after install.
 DATADIR  ?= $(CURDIR)/templates
@@ -33,7 +33,7 @@ FONT = $(B)/fonts/custeval-sans.ttf
 UNIT_TESTS = test_value test_encoding test_methods test_policy test_pdf_layout test_core test_evaluate test_ingest test_sha256
 
 # Debian packages the build, the demo and the tests need.
-DEB_PKGS = gcc make pkg-config libhpdf-dev libcsv-dev libxml2-dev libxml2-utils \
+DEB_PKGS = gcc make pkg-config libhpdf-dev libcsv-dev libxml2-dev libxml2-utils zlib1g-dev \
 	poppler-utils qpdf libcmocka-dev fonts-wqy-microhei fonts-arphic-uming \
 	python3 python3-fonttools
 

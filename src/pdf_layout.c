@@ -1,5 +1,6 @@
 /* pdf_layout.c: the pl_ document model over libharu: pages, cursor, text wrapping, tables, images. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <hpdf_fontdef.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <zlib.h>
 
 #include "pdf_layout.h"
 #include "util.h"
@@ -32,6 +34,53 @@ struct S_page {
 	int decorate;
 	int has_font;		/* font registered in the page's resources */
 	int has_stamps;		/* doc->xobjs is the page's XObject resources */
+	long z_first, z_last;	/* its content segments (S_zq), -1 none */
+};
+
+/* One flush of a page's content, deflated on its own (see S_zq). */
+struct S_zseg {
+	int page;		/* index into doc->pages */
+	long prev, next;	/* the page's segments before and after, -1 */
+	char *raw;		/* the operators, until deflated */
+	size_t n_raw, raw_cap;
+	size_t z_off, n_z;	/* its raw deflate in zbuf: byte-aligned,
+				 * not final */
+	uLong adler;		/* adler32 of the page's content so far */
+};
+
+/* A content buffer to use again (allocated memory stays warm). */
+struct S_spare {
+	char *p;
+	size_t cap;
+};
+
+/*
+ * Page content compression: every flush of a page's operators becomes a
+ * segment, deflated (level S_ZLEVEL, fresh dictionary) on a worker thread
+ * while the pages after it are laid out; saving joins a page's segments
+ * into one zlib stream (header, segments, an empty final block, adler32).
+ */
+struct S_zq {
+	pthread_mutex_t mu;
+	pthread_cond_t more;	/* main -> worker: a segment or stop */
+	pthread_t tid;
+	int threaded;		/* the worker runs */
+	int stop;
+	int zerr;		/* deflate failed */
+	struct S_zseg *seg;
+	size_t n, cap;		/* segments pushed */
+	size_t taken;		/* segments the worker has taken */
+	struct S_spare *spare;	/* deflated segments' buffers */
+	size_t n_spare, cap_spare;
+	/* the compressor's (the worker's, or the main thread's before the
+	 * worker starts and after it ends) */
+	z_stream zs;		/* memLevel 8 */
+	z_stream zs_small;	/* memLevel 1, for segments under
+				 * S_ZSMALL (a header and footer): a
+				 * reset clears 1 KB, not 64 KB */
+	int zs_ok;
+	unsigned char *zbuf;	/* the segments' deflate, in order */
+	size_t zlen, zcap;
 };
 
 /*
@@ -151,6 +200,7 @@ struct pl_doc {
 	int tw_next;
 	int t_stamp;		/* stamp the body rows (pl_table_stamp_rows) */
 	int saved;
+	struct S_zq *zq;	/* own page compression; NULL: libharu's */
 
 	/* stamps (form XObjects), see "stamps" below */
 	struct S_stamp *stamps;
@@ -169,6 +219,33 @@ struct pl_doc {
 
 static void S_gs_reset(struct S_gs *gs);
 static int S_ok(struct pl_doc *doc);
+static struct S_zq *S_zq_new(void);
+static void S_zq_free(struct S_zq *q);
+
+/*
+ * Hash of the stamp keys and wrapped texts (lookups only, never output):
+ * eight bytes a step, where cv_hash takes one.
+ */
+static uint64_t
+S_hash(const void *p, size_t n, uint64_t seed)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ seed ^ ((uint64_t)n << 32), w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, s, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	}
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
+}
 
 /* ---- errors ----------------------------------------------------------- */
 
@@ -854,6 +931,7 @@ pl_doc_new(const char *font_path, int ttc_index, char *err, size_t errsz)
 		return NULL;
 	}
 	doc->fontdef = S_fontdef(doc->font);
+	doc->zq = S_zq_new();
 	return doc;
 }
 
@@ -864,6 +942,7 @@ pl_doc_free(struct pl_doc *doc)
 
 	if (doc == NULL)
 		return;
+	S_zq_free(doc->zq);
 	if (doc->pdf != NULL)
 		HPDF_Free(doc->pdf);
 	for (i = 0; i < doc->n_heads; i++)
@@ -1081,22 +1160,338 @@ S_text_off(struct pl_doc *doc)
 	}
 }
 
+/* ---- page compression (S_zq) ----------------------------------------- */
+
+/*
+ * Deflate level 1: a third of the time of libharu's level 6 on page
+ * content, for a few percent more bytes.
+ */
+#define S_ZLEVEL 1
+#define S_ZSMALL 2048
+/* Pages before the worker thread starts (smaller documents, such as a
+ * customer's letter, are compressed on the calling thread). */
+#define S_ZTHREAD_PAGES 8
+
+static struct S_zq *
+S_zq_new(void)
+{
+	struct S_zq *q = cv_calloc(1, sizeof(*q));
+
+	if (deflateInit2(&q->zs, S_ZLEVEL, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		free(q);
+		return NULL;
+	}
+	if (deflateInit2(&q->zs_small, S_ZLEVEL, Z_DEFLATED, -15, 1,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		deflateEnd(&q->zs);
+		free(q);
+		return NULL;
+	}
+	q->zs_ok = 1;
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->more, NULL);
+	return q;
+}
+
+/*
+ * Deflate raw[0..n) as a byte-aligned, non-final run of blocks at the end
+ * of q->zbuf.  Only the compressor calls this.  -1 if zlib fails.
+ */
+static int
+S_zq_deflate(struct S_zq *q, const char *raw, size_t n)
+{
+	z_stream *zs = n < S_ZSMALL ? &q->zs_small : &q->zs;
+	int r;
+
+	if (q->zcap - q->zlen < n + n / 8 + 256) {
+		while (q->zcap - q->zlen < n + n / 8 + 256)
+			q->zcap = q->zcap ? 2 * q->zcap : 1 << 20;
+		q->zbuf = cv_realloc(q->zbuf, q->zcap);
+	}
+	zs->next_in = (Bytef *)(uintptr_t)raw;
+	zs->avail_in = (uInt)n;
+	for (;;) {
+		zs->next_out = q->zbuf + q->zlen;
+		zs->avail_out = (uInt)(q->zcap - q->zlen);
+		r = deflate(zs, Z_SYNC_FLUSH);
+		q->zlen = q->zcap - zs->avail_out;
+		if (r != Z_OK && r != Z_BUF_ERROR)
+			return -1;
+		if (zs->avail_out != 0)
+			break;
+		q->zcap *= 2;
+		q->zbuf = cv_realloc(q->zbuf, q->zcap);
+	}
+	deflateReset(zs);
+	return 0;
+}
+
+/* Deflate segment i; the caller holds no lock when threaded. */
+static void
+S_zq_do(struct S_zq *q, size_t i)
+{
+	struct S_zseg sg;
+	size_t off = q->zlen;
+	uLong adler;
+	int bad;
+
+	if (q->threaded)
+		pthread_mutex_lock(&q->mu);
+	sg = q->seg[i];
+	/* segments are done in order, so the page's previous one is done */
+	adler = sg.prev >= 0 ? q->seg[sg.prev].adler : adler32(0L, NULL, 0);
+	if (q->threaded)
+		pthread_mutex_unlock(&q->mu);
+	adler = adler32(adler, (const Bytef *)sg.raw, (uInt)sg.n_raw);
+	bad = S_zq_deflate(q, sg.raw, sg.n_raw) != 0;
+	if (q->threaded)
+		pthread_mutex_lock(&q->mu);
+	q->seg[i].raw = NULL;
+	q->seg[i].z_off = off;
+	q->seg[i].n_z = q->zlen - off;
+	q->seg[i].adler = adler;
+	q->zerr |= bad;
+	if (q->n_spare == q->cap_spare) {
+		q->cap_spare = q->cap_spare ? 2 * q->cap_spare : 16;
+		q->spare = cv_realloc(q->spare,
+		    q->cap_spare * sizeof(*q->spare));
+	}
+	q->spare[q->n_spare].p = sg.raw;
+	q->spare[q->n_spare].cap = sg.raw_cap;
+	q->n_spare++;
+	if (q->threaded)
+		pthread_mutex_unlock(&q->mu);
+}
+
+static void *
+S_zq_worker(void *arg)
+{
+	struct S_zq *q = arg;
+	size_t i;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->taken == q->n && !q->stop)
+			pthread_cond_wait(&q->more, &q->mu);
+		if (q->taken == q->n)
+			break;
+		i = q->taken++;
+		pthread_mutex_unlock(&q->mu);
+		S_zq_do(q, i);
+		pthread_mutex_lock(&q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* Start the worker (once); on failure everything stays on this thread. */
+static void
+S_zq_start(struct S_zq *q)
+{
+	if (q->threaded)
+		return;
+	/* what is pushed so far is done: the worker takes from here */
+	q->taken = q->n;
+	q->threaded = 1;
+	if (pthread_create(&q->tid, NULL, S_zq_worker, q) != 0)
+		q->threaded = 0;
+}
+
+/* Wait for the worker to finish every segment and end it. */
+static void
+S_zq_stop(struct S_zq *q)
+{
+	if (!q->threaded)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->stop = 1;
+	pthread_cond_signal(&q->more);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->tid, NULL);
+	q->threaded = 0;
+}
+
+static void
+S_zq_free(struct S_zq *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	S_zq_stop(q);
+	for (i = 0; i < q->n; i++)
+		free(q->seg[i].raw);
+	for (i = 0; i < q->n_spare; i++)
+		free(q->spare[i].p);
+	free(q->seg);
+	free(q->spare);
+	free(q->zbuf);
+	if (q->zs_ok) {
+		deflateEnd(&q->zs);
+		deflateEnd(&q->zs_small);
+	}
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->more);
+	free(q);
+}
+
+/*
+ * The buffered content (doc->cs) becomes the current page's next segment;
+ * doc->cs is then a spare buffer, or a new one.
+ */
+static void
+S_zq_push(struct pl_doc *doc)
+{
+	struct S_zq *q = doc->zq;
+	struct S_page *p = &doc->pages[doc->cur];
+	struct S_zseg *sg;
+	size_t i;
+
+	if (q->threaded)
+		pthread_mutex_lock(&q->mu);
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 256;
+		q->seg = cv_realloc(q->seg, q->cap * sizeof(*q->seg));
+	}
+	i = q->n++;
+	sg = &q->seg[i];
+	memset(sg, 0, sizeof(*sg));
+	sg->page = doc->cur;
+	sg->prev = p->z_last;
+	sg->next = -1;
+	sg->raw = doc->cs;
+	sg->n_raw = doc->cs_len;
+	sg->raw_cap = doc->cs_cap;
+	if (p->z_last >= 0)
+		q->seg[p->z_last].next = (long)i;
+	else
+		p->z_first = (long)i;
+	p->z_last = (long)i;
+	if (q->threaded) {
+		pthread_cond_signal(&q->more);
+	} else {
+		S_zq_do(q, i);
+	}
+	if (q->n_spare > 0) {
+		q->n_spare--;
+		doc->cs = q->spare[q->n_spare].p;
+		doc->cs_cap = q->spare[q->n_spare].cap;
+	} else {
+		doc->cs = NULL;
+		doc->cs_cap = 0;	/* S_cs_reserve allocates */
+	}
+	doc->cs_len = 0;
+	if (q->threaded)
+		pthread_mutex_unlock(&q->mu);
+}
+
+/* Writes the dictionary entry for content deflated by S_zq (libharu,
+ * told there is no filter, writes none). */
+static HPDF_STATUS
+S_zq_filter_entry(HPDF_Dict dict, HPDF_Stream stream)
+{
+	(void)dict;
+	return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
+}
+
+/*
+ * Hand each page's segments to its content stream as one zlib stream.
+ * Called once, when saving, after the last flush.
+ */
+static void
+S_zq_finish(struct pl_doc *doc)
+{
+	struct S_zq *q = doc->zq;
+	int i, lf;
+	unsigned hdr;
+
+	S_zq_stop(q);
+	if (q->zerr) {
+		S_fail(doc, "zlib: cannot compress page content");
+		return;
+	}
+	lf = S_ZLEVEL < 2 ? 0 : S_ZLEVEL < 6 ? 1 : S_ZLEVEL == 6 ? 2 : 3;
+	hdr = (0x78u << 8) | ((unsigned)lf << 6);
+	hdr += 31 - hdr % 31;
+	for (i = 0; i < doc->n_pages && !doc->failed; i++) {
+		struct S_page *p = &doc->pages[i];
+		HPDF_PageAttr attr = (HPDF_PageAttr)p->page->attr;
+		HPDF_Stream st = attr->stream;
+		unsigned char head[2], tail[6];
+		size_t total = sizeof(head) + sizeof(tail);
+		uLong adler;
+		long k;
+
+		if (p->z_first < 0)
+			continue;	/* no content: an empty stream */
+		if (attr->contents->write_fn != NULL || st->size != 0 ||
+		    st->type != HPDF_STREAM_MEMORY) {
+			S_fail(doc, "internal error: page content written by "
+			    "libharu");
+			return;
+		}
+		for (k = p->z_first; k >= 0; k = q->seg[k].next)
+			total += q->seg[k].n_z;
+		adler = q->seg[p->z_last].adler;
+		head[0] = (unsigned char)(hdr >> 8);
+		head[1] = (unsigned char)hdr;
+		tail[0] = 0x03;		/* an empty final block */
+		tail[1] = 0x00;
+		tail[2] = (unsigned char)(adler >> 24);
+		tail[3] = (unsigned char)(adler >> 16);
+		tail[4] = (unsigned char)(adler >> 8);
+		tail[5] = (unsigned char)adler;
+		{
+			HPDF_MemStreamAttr ma = (HPDF_MemStreamAttr)st->attr;
+
+			if (ma->buf->count == 0) {	/* one block */
+				ma->buf_siz = (HPDF_UINT)total;
+				ma->w_pos = ma->buf_siz;
+			}
+		}
+		HPDF_Stream_Write(st, head, sizeof(head));
+		for (k = p->z_first; k >= 0; k = q->seg[k].next)
+			HPDF_Stream_Write(st, q->zbuf + q->seg[k].z_off,
+			    (HPDF_UINT)q->seg[k].n_z);
+		HPDF_Stream_Write(st, tail, sizeof(tail));
+		attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+		attr->contents->write_fn = S_zq_filter_entry;
+	}
+	free(q->zbuf);		/* libharu holds the streams now */
+	q->zbuf = NULL;
+	q->zlen = q->zcap = 0;
+}
+
+/* 0 (and the document fails) while a stamp is being recorded. */
+static int
+S_no_record(struct pl_doc *doc)
+{
+	if (doc->rec == S_REC_RECORD) {
+		/* a page change, an image or translucent dots in a stamp */
+		S_fail(doc, "internal error: a stamp may hold only lines, "
+		    "shapes and text");
+		return 0;
+	}
+	return 1;
+}
+
 /* Hand what is buffered to the current page's stream. */
 static void
 S_flush(struct pl_doc *doc)
 {
 	HPDF_PageAttr attr;
 
-	if (doc->rec == S_REC_RECORD) {
-		/* a page change, an image or translucent dots in a stamp */
-		S_fail(doc, "internal error: a stamp may hold only lines, "
-		    "shapes and text");
+	if (!S_no_record(doc))
 		return;
-	}
 	S_text_off(doc);
 	if (doc->cs_len > 0 && doc->cur >= 0 && !doc->failed) {
 		HPDF_Stream st;
 
+		if (doc->zq != NULL) {
+			S_zq_push(doc);
+			return;
+		}
 		attr = (HPDF_PageAttr)doc->page->attr;
 		st = attr->stream;
 		if (st->type == HPDF_STREAM_MEMORY && st->size == 0) {
@@ -1398,7 +1793,7 @@ pl_stamp_begin(struct pl_doc *doc, const void *key, size_t keylen, float x,
 	}
 	if (!S_ok(doc))
 		return 0;
-	h = cv_hash(key, keylen);
+	h = S_hash(key, keylen, 0);
 	doc->rec_x = x;
 	doc->rec_y = y;
 	if ((st = S_stamp_find(doc, key, keylen, h)) != NULL) {
@@ -1498,7 +1893,11 @@ pl_page_new(struct pl_doc *doc, enum pl_orient orient, int decorate)
 	doc->pages[doc->n_pages].decorate = decorate;
 	doc->pages[doc->n_pages].has_font = 0;
 	doc->pages[doc->n_pages].has_stamps = 0;
+	doc->pages[doc->n_pages].z_first = -1;
+	doc->pages[doc->n_pages].z_last = -1;
 	doc->n_pages++;
+	if (doc->zq != NULL && doc->n_pages == S_ZTHREAD_PAGES)
+		S_zq_start(doc->zq);
 	doc->orient = orient;
 	S_select_page(doc, doc->n_pages - 1);
 	doc->y = doc->ph - doc->mt;
@@ -1752,6 +2151,7 @@ pl_dots(struct pl_doc *doc, const float *xy, size_t n, float r,
     const struct pl_rgb *color, float alpha)
 {
 	struct S_gs saved;
+	const char *name;
 	size_t i;
 	int a;
 
@@ -1771,9 +2171,19 @@ pl_dots(struct pl_doc *doc, const float *xy, size_t n, float r,
 			HPDF_ExtGState_SetAlphaFill(doc->alpha_gs[a],
 			    (HPDF_REAL)a / 10.0f);
 		}
-		/* libharu registers the resource and writes "/E1 gs" */
-		S_flush(doc);
-		HPDF_Page_SetExtGState(doc->page, doc->alpha_gs[a]);
+		/* the page's resource name ("E1"), then "/E1 gs" */
+		if (!S_no_record(doc))
+			return;
+		name = HPDF_Page_GetExtGStateName(doc->page,
+		    doc->alpha_gs[a]);
+		if (name == NULL) {
+			S_fail(doc, "libharu: cannot add a graphics state to "
+			    "a page");
+			return;
+		}
+		S_CS_LIT(doc, "/");
+		S_cs_add(doc, name, strlen(name));
+		S_CS_LIT(doc, " gs\n");
 	}
 	S_fill_color(doc, color);
 	for (i = 0; i < n; i++)
@@ -2019,7 +2429,10 @@ S_wrap_doc(struct pl_doc *doc, const char *t, float width, float size,
 	int n, i;
 
 	if (keep && len <= S_WRAP_LONG) {
-		h = cv_hash(t, len) ^ cv_hash(&units, sizeof(units));
+		uint32_t ub;
+
+		memcpy(&ub, &units, sizeof(ub));
+		h = S_hash(t, len, ub);
 		w = S_wrapped_find(doc, t, len, units, h);
 	}
 	if (w != NULL) {
@@ -2937,6 +3350,7 @@ pl_image(struct pl_doc *doc, const char *path, float x, float y,
 	char msg[400];
 	enum S_imgkind kind;
 	HPDF_Image im;
+	const char *name;
 	float iw, ih, k, w, h;
 	int was_failed = doc->failed;
 
@@ -2976,8 +3390,24 @@ pl_image(struct pl_doc *doc, const char *path, float x, float y,
 	k = max_w / iw < max_h / ih ? max_w / iw : max_h / ih;
 	w = iw * k;
 	h = ih * k;
-	S_flush(doc);
-	HPDF_Page_DrawImage(doc->page, im, x, y + (max_h - h) / 2, w, h);
+	/* what HPDF_Page_DrawImage writes, in the page's own content */
+	if (!S_no_record(doc))
+		return -1;
+	name = HPDF_Page_GetXObjectName(doc->page, im);
+	if (name == NULL) {
+		S_fail(doc, "libharu: cannot add an image to a page");
+		return -1;
+	}
+	S_text_off(doc);
+	S_CS_LIT(doc, "q\n");
+	S_cs_pt(doc, w);
+	S_CS_LIT(doc, "0 0 ");
+	S_cs_pt(doc, h);
+	S_cs_pt(doc, x);
+	S_cs_pt(doc, y + (max_h - h) / 2);
+	S_CS_LIT(doc, "cm\n/");
+	S_cs_add(doc, name, strlen(name));
+	S_CS_LIT(doc, " Do\nQ\n");
 	return 0;
 }
 
@@ -3078,6 +3508,8 @@ pl_doc_save(struct pl_doc *doc, const char *path, char *err, size_t errsz)
 		if (doc->pages[i].decorate)
 			S_decorate(doc, i);
 	S_flush(doc);
+	if (doc->zq != NULL && !doc->failed)
+		S_zq_finish(doc);
 	if (!doc->failed)
 		HPDF_SaveToFile(doc->pdf, path);
 	if (doc->failed) {

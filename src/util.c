@@ -219,9 +219,14 @@ cv_fixed_n(double v, int decimals, char *buf)
 		1e7, 1e8, 1e9 };
 	static const uint64_t u10[10] = { 1, 10, 100, 1000, 10000, 100000,
 		1000000, 10000000, 100000000, 1000000000 };
-	double a, p, e, r, d;
+	static const char pairs[201] =
+	    "00010203040506070809101112131415161718192021222324252627282930"
+	    "31323334353637383940414243444546474849505152535455565758596061"
+	    "62636465666768697071727374757677787980818283848586878889909192"
+	    "93949596979899";
+	double a, p, e, d;
 	uint64_t q, ip, fp;
-	char tmp[24];
+	char tmp[24], *t = tmp + sizeof(tmp);
 	size_t n = 0;
 	int k, up;
 
@@ -231,35 +236,53 @@ cv_fixed_n(double v, int decimals, char *buf)
 	p = a * p10[decimals];
 	if (!(p < 4503599627370496.0))		/* 2^52 */
 		goto slow;
-	e = fma(a, p10[decimals], -p);		/* a x 10^d = p + e exactly */
-	r = floor(p);
-	d = p - r;				/* exact: p < 2^52 */
+	q = (uint64_t)p;			/* floor: 0 <= p < 2^52 */
+	d = p - (double)q;			/* exact */
+	/* a x 10^d = p + e exactly, |e| <= ulp(p) / 2: only a fraction of
+	 * exactly one half needs e */
 	if (d > 0.5)
 		up = 1;
 	else if (d < 0.5)
 		up = 0;
-	else if (e != 0)
+	else if ((e = fma(a, p10[decimals], -p)) != 0)
 		up = e > 0;
 	else
-		up = ((uint64_t)r & 1) != 0;	/* a true tie: to even */
-	q = (uint64_t)r + (uint64_t)up;
-	ip = q / u10[decimals];
-	fp = q % u10[decimals];
+		up = (q & 1) != 0;		/* a true tie: to even */
+	q += (uint64_t)up;
+	/* constant divisors for the common cases (a multiply, not a divide) */
+	if (decimals == 6) {
+		ip = q / 1000000;
+		fp = q % 1000000;
+	} else if (decimals == 2) {
+		ip = q / 100;
+		fp = q % 100;
+	} else {
+		ip = q / u10[decimals];
+		fp = q % u10[decimals];
+	}
 	if (q != 0 && signbit(v))
 		buf[n++] = '-';
-	k = 0;
-	do {
-		tmp[k++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip > 0);
-	while (k > 0)
-		buf[n++] = tmp[--k];
+	while (ip >= 100) {
+		t -= 2;
+		memcpy(t, pairs + ip % 100 * 2, 2);
+		ip /= 100;
+	}
+	if (ip >= 10) {
+		t -= 2;
+		memcpy(t, pairs + ip * 2, 2);
+	} else {
+		*--t = (char)('0' + ip);
+	}
+	memcpy(buf + n, t, (size_t)(tmp + sizeof(tmp) - t));
+	n += (size_t)(tmp + sizeof(tmp) - t);
 	if (decimals > 0) {
 		buf[n++] = '.';
-		for (k = decimals - 1; k >= 0; k--) {
-			buf[n + (size_t)k] = (char)('0' + fp % 10);
-			fp /= 10;
+		for (k = decimals; k >= 2; k -= 2) {
+			memcpy(buf + n + (size_t)k - 2, pairs + fp % 100 * 2, 2);
+			fp /= 100;
 		}
+		if (k == 1)
+			buf[n] = (char)('0' + fp);
 		n += (size_t)decimals;
 	}
 	buf[n] = '\0';
