@@ -19,8 +19,6 @@ struct ingest_opts {
 	size_t max_messages;	/* reject messages per file kept in diag */
 	int csv_only;		/* tests: read every line with libcsv (no
 				 * fast path for lines without quotes) */
-	int one_thread;		/* tests: add sales lines on the parsing
-				 * thread (no adder thread) */
 };
 
 /*

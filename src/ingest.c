@@ -73,7 +73,7 @@ static const struct {
 /* State of reading one file. */
 struct reader {
 	struct customer *last_cust;	/* customer of the previous row */
-	struct sale_queue *sales;	/* sales lines on their way in */
+	struct sale_ring *sales;	/* sales lines on their way in */
 	struct model *m;
 	const struct ingest_opts *o;
 	const struct config *cfg;
@@ -493,7 +493,7 @@ S_text(struct reader *r, int f)
  * unknown-customers when a master is configured.
  */
 static struct customer *
-S_customer_at(struct reader *r, int f, const char *id, long line)
+S_customer(struct reader *r, int f, const char *id)
 {
 	struct customer *c;
 	int created, master = r->cfg->in[IN_CUSTOMERS].n_paths > 0;
@@ -513,21 +513,14 @@ S_customer_at(struct reader *r, int f, const char *id, long line)
 	c = model_get(r->m, id, &created);
 	r->last_cust = c;
 	c->src_file = r->st->path;
-	c->src_line = line;
+	c->src_line = r->row_line;
 	if (master && (r->o->max_messages == 0 ||
 	    r->n_msgs < r->o->max_messages)) {
-		diag_add(r->d, D_CUSTOMER_CREATED, r->path, line,
+		diag_add(r->d, D_CUSTOMER_CREATED, r->path, r->row_line,
 		    (long)(r->col[f] + 1), id);
 		r->n_msgs++;
 	}
 	return c;
-}
-
-/* The customer of the current row. */
-static struct customer *
-S_customer(struct reader *r, int f, const char *id)
-{
-	return S_customer_at(r, f, id, r->row_line);
 }
 
 static void
@@ -540,95 +533,41 @@ S_date_range(struct reader *r, int32_t day)
 }
 
 /*
- * Sales lines are parsed on the reading thread and added to their
- * customers on a second one, the adder, so that the two halves of the
- * work (text to values; values into memory that is mostly cache misses
- * with 100,000 customers) use both cores.  The lines pass through a queue
- * in file order and the adder takes them in that order, so every sum is
- * made in the same order as on one thread.
- *
- * The adder runs a short pipeline of its own: the memory a line will
+ * Sales lines go through a short pipeline so that the memory a line will
  * touch (its index slot, its customer, that customer's year and month) is
- * fetched while the lines before it are being added.  Step 1 of a line
- * prefetches its index slot, step 2 (S_LAG lines later) finds the
- * candidate customer, step 3 checks the id and prefetches the sums, and
- * the line is added S_LAG lines after that.
- *
- * Only the parser rejects sales lines, and every reject first drains the
- * queue (the parser waits until the adder has added every line before the
- * rejected one), so counts, messages and rejects.csv come out exactly as
- * if each line were read and added before the next.  While the parser
- * waits the adder may write a message of its own (a customer created);
- * while the adder works the parser writes none.
+ * fetched while the lines before it are being added: with 100,000
+ * customers each of those is a cache miss.  A line is parsed (and
+ * rejected) at once, in order; it is added S_LAG lines later, still in
+ * order, and every reject first drains the lines before it, so all counts,
+ * messages and rejects come out exactly as without the pipeline.
  */
 #define S_LAG 8			/* lines between two steps */
-#define S_QN 8192		/* lines in the queue: a power of two > 3 * S_LAG */
-#define S_QBATCH 1024		/* lines handed to the adder at a time */
+#define S_RING 32		/* power of two > 3 * S_LAG */
 
-/* A parsed line: written by the parser, only read by the adder. */
 struct sale {
+	struct customer *c;	/* found in step 3, or NULL: look up when added */
+	uint64_t hash;		/* of id */
 	uint64_t inv;		/* hash of the invoice id (or the day) */
 	int64_t amount, cost;
 	long line;
 	int32_t day;
 	int slot;		/* month slot, -1 outside the window */
 	int have_cost;
+	int same;		/* same customer as the line before */
 	char id[256];
 };
 
-/* The adder's own notes on a line in its pipeline (S_ST of them). */
-#define S_ST 32			/* a power of two > 3 * S_LAG */
-struct sale_state {
-	struct customer *c;	/* found in step 3, or NULL: look up when added */
-	uint64_t hash;		/* of id */
-	int same;		/* same customer as the line before */
+struct sale_ring {
+	struct sale e[S_RING];
+	unsigned long pushed, added;	/* lines in, lines added */
+	int draining;
 };
 
-/*
- * The parser's, the shared and the adder's fields are kept 64 bytes
- * apart: a cache line written on every line by one thread and read by the
- * other would cost more than the split gains.  For the same reason the
- * adder keeps its own counts, merged into the file's when it stops.
- */
-struct sale_queue {
-	struct sale *e;			/* S_QN lines, by number & (S_QN - 1) */
-	struct reader *r;
-	unsigned long pushed;		/* parser: lines queued */
-	/*
-	 * The parser may fill slots up to here: one short of a whole queue
-	 * past the adder, whose next line compares its id with the line
-	 * before it, still in its slot.
-	 */
-	unsigned long free_to;
-	unsigned long shown;		/* parser: lines last published */
-	unsigned long drained;		/* parser: all lines added up to here */
-	int threaded;
-	pthread_t tid;
-	char pad1[64];
-
-	pthread_mutex_t mu;		/* guards the fields below */
-	pthread_cond_t to_adder, to_parser;
-	unsigned long published;	/* lines the adder may take */
-	unsigned long added;		/* lines the adder is done with */
-	int flush;			/* add every published line now */
-	int quit;
-	int adder_waits, parser_waits;
-	char pad2[64];
-
-	/* the adder's: its pipeline (next line for each step) and sums */
-	unsigned long p1, p2, p3, p4;
-	struct sale_state st[S_ST];
-	struct customer *last;		/* customer of the last line added */
-	uint64_t accepted, outside;
-	int64_t amount, cost, in_window;
-	int32_t date_min, date_max;
-	char pad3[64];
-};
-
-/* Step 0, on the parser: parse and check one line; 0 = a sale to add, -1 = rejected. */
+/* Step 1: parse and check one line; 0 = a sale to add, -1 = rejected. */
 static int
 S_sale_parse(struct reader *r, struct sale *sl)
 {
+	char inv[256];
 	int64_t amount, cost = 0;
 	int have_cost = 0;
 
@@ -673,6 +612,8 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		r->ms_slot = model_month_slot(r->m, sl->day);
 	}
 	sl->slot = r->ms_slot;
+	sl->hash = model_hash(sl->id, strlen(sl->id));
+	sl->c = NULL;
 	sl->inv = 0;
 	if (sl->slot >= 0 && amount >= 0) {
 		/*
@@ -682,8 +623,6 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		 * customer counts more than once).  Without invoice ids, one
 		 * order per customer and day.
 		 */
-		char inv[256];
-
 		if (!S_has(r, F_INVOICE) ||
 		    val_id(S_field(r, F_INVOICE), S_flen(r, F_INVOICE), inv,
 		    sizeof(inv)) != 0)
@@ -693,61 +632,45 @@ S_sale_parse(struct reader *r, struct sale *sl)
 	return 0;
 }
 
-/*
- * Step 1, on the adder: is the line's customer that of the line before;
- * if not, hash its id and prefetch its index slot.
- */
+/* Step 4: add a parsed line to its customer (created if new). */
 static void
-S_sale_prepare(struct reader *r, const struct sale *sl,
-    const struct sale *before, struct sale_state *ss)
+S_sale_add(struct reader *r, struct sale *sl)
 {
-	ss->c = NULL;
-	ss->same = before != NULL && strcmp(before->id, sl->id) == 0;
-	if (!ss->same) {
-		ss->hash = model_hash(sl->id, strlen(sl->id));
-		model_prefetch_slot(r->m, ss->hash);
-	}
-}
-
-/* Add a parsed line to its customer (created if new); on the adder. */
-static void
-S_sale_add(struct reader *r, const struct sale *sl,
-    const struct sale_state *ss)
-{
-	struct sale_queue *q = r->sales;
-	struct customer *c = ss->same ? q->last : ss->c;
+	struct customer *c = sl->same ? r->last_cust : sl->c;
 	int32_t day = sl->day;
 	int64_t amount = sl->amount, cost = sl->cost;
 	int slot = sl->slot, year, dom, y, mo;
 
 	if (c == NULL) {
-		/* where a created customer was seen */
-		c = S_customer_at(r, F_CUSTOMER, sl->id, sl->line);
+		long line = r->row_line;
+
+		r->row_line = sl->line;	/* where a created customer was seen */
+		c = S_customer(r, F_CUSTOMER, sl->id);
+		r->row_line = line;
 		if (c == NULL)
 			return;
 	}
-	q->last = c;
-	q->accepted++;
-	q->amount += amount;
-	q->cost += cost;
-	if (q->date_min == CV_DATE_NONE || day < q->date_min)
-		q->date_min = day;
-	if (q->date_max == CV_DATE_NONE || day > q->date_max)
-		q->date_max = day;
+	r->last_cust = c;
+	r->st->rows_accepted++;
+	r->st->amount_total += amount;
+	r->st->cost_total += cost;
+	r->m->revenue_total += amount;
+	r->m->cost_total += cost;
+	S_date_range(r, day);
 	if (c->first_sale == CV_DATE_NONE || day < c->first_sale)
 		c->first_sale = day;
 	if (amount > 0 && (c->last_sale == CV_DATE_NONE || day > c->last_sale))
 		if (day <= r->m->as_of)
 			c->last_sale = day;
 	if (slot < 0) {
-		q->outside++;
+		r->st->rows_outside++;
 		if (day < r->m->window_start)
 			c->sales_before_window += amount;
 		return;
 	}
 	model_months(r->m, c);
 	year = slot / 12;
-	q->in_window += amount;
+	r->m->revenue_in_window += amount;
 	c->months[slot].revenue += amount;
 	c->year[year].revenue += amount;
 	if (sl->have_cost) {
@@ -773,26 +696,26 @@ S_sale_add(struct reader *r, const struct sale *sl,
 	}
 }
 
-/* Steps 2 and 3 of a line: its candidate; its sums. */
+/* Steps 2 and 3 of line k: fetch its index slot's customer, then its sums. */
 static void
-S_sale_step(struct reader *r, const struct sale *sl, struct sale_state *ss,
-    int step)
+S_sale_step(struct reader *r, unsigned long k, int step)
 {
+	struct sale *sl = &r->sales->e[k & (S_RING - 1)];
 	struct customer *c;
 
-	if (ss->same)
+	if (sl->same)
 		return;
 	if (step == 2) {
-		ss->c = model_candidate(r->m, ss->hash);
-		if (ss->c != NULL)
-			__builtin_prefetch(ss->c);
+		sl->c = model_candidate(r->m, sl->hash);
+		if (sl->c != NULL)
+			__builtin_prefetch(sl->c);
 		return;
 	}
-	c = ss->c;
+	c = sl->c;
 	if (c == NULL)
 		return;
 	if (strcmp(c->id, sl->id) != 0) {
-		ss->c = NULL;		/* another id with the same hash */
+		sl->c = NULL;		/* another id with the same hash */
 		return;
 	}
 	if (sl->slot >= 0) {
@@ -802,202 +725,57 @@ S_sale_step(struct reader *r, const struct sale *sl, struct sale_state *ss,
 	}
 }
 
-/*
- * Move lines [.., end) through the adder's pipeline; all: add them all
- * (else the last 3 * S_LAG wait for the lines after them).
- */
-static void
-S_adder_run(struct sale_queue *q, unsigned long end, int all)
-{
-	struct reader *r = q->r;
-	struct sale *e = q->e;
-
-#define S_AT(k) (&e[(k) & (S_QN - 1)])
-#define S_STATE(k) (&q->st[(k) & (S_ST - 1)])
-	while (q->p1 < end) {
-		/*
-		 * The parser wrote the lines on the other core: ask for them
-		 * early (a stall on each line otherwise).
-		 */
-		if (q->p1 + 16 < end) {
-			const char *f = (const char *)S_AT(q->p1 + 16);
-
-			__builtin_prefetch(f);
-			__builtin_prefetch(f + 64);	/* the rest of the id */
-		}
-		/* The line before is still in its slot, added or not. */
-		S_sale_prepare(r, S_AT(q->p1), q->p1 > 0 ? S_AT(q->p1 - 1) :
-		    NULL, S_STATE(q->p1));
-		q->p1++;
-		if (q->p1 - q->p2 > S_LAG) {
-			S_sale_step(r, S_AT(q->p2), S_STATE(q->p2), 2);
-			q->p2++;
-		}
-		if (q->p2 - q->p3 > S_LAG) {
-			S_sale_step(r, S_AT(q->p3), S_STATE(q->p3), 3);
-			q->p3++;
-		}
-		if (q->p3 - q->p4 > S_LAG) {
-			S_sale_add(r, S_AT(q->p4), S_STATE(q->p4));
-			q->p4++;
-		}
-	}
-	if (!all)
-		return;
-	for (; q->p2 < end; q->p2++)
-		S_sale_step(r, S_AT(q->p2), S_STATE(q->p2), 2);
-	for (; q->p3 < end; q->p3++)
-		S_sale_step(r, S_AT(q->p3), S_STATE(q->p3), 3);
-	for (; q->p4 < end; q->p4++)
-		S_sale_add(r, S_AT(q->p4), S_STATE(q->p4));
-#undef S_AT
-#undef S_STATE
-}
-
-static void *
-S_adder_thread(void *arg)
-{
-	struct sale_queue *q = arg;
-	unsigned long end;
-	int all;
-
-	pthread_mutex_lock(&q->mu);
-	for (;;) {
-		q->added = q->p4;
-		if (q->parser_waits)
-			pthread_cond_signal(&q->to_parser);
-		while (!q->quit && q->published == q->p1 &&
-		    !(q->flush && q->p4 < q->published)) {
-			q->adder_waits = 1;
-			pthread_cond_wait(&q->to_adder, &q->mu);
-			q->adder_waits = 0;
-		}
-		if (q->quit)
-			break;
-		end = q->published;
-		all = q->flush;
-		pthread_mutex_unlock(&q->mu);
-		S_adder_run(q, end, all);
-		pthread_mutex_lock(&q->mu);
-	}
-	pthread_mutex_unlock(&q->mu);
-	return NULL;
-}
-
-/*
- * Publish the queued lines; wait for the adder until at least one slot
- * is free (room) or every line is added (drain).
- */
-static void
-S_queue_sync(struct sale_queue *q, int drain)
-{
-	pthread_mutex_lock(&q->mu);
-	q->published = q->pushed;
-	q->shown = q->pushed;
-	if (drain)
-		q->flush = 1;
-	if (q->adder_waits)
-		pthread_cond_signal(&q->to_adder);
-	while (drain ? q->added != q->pushed :
-	    q->pushed - q->added >= S_QN - 1) {
-		q->parser_waits = 1;
-		pthread_cond_wait(&q->to_parser, &q->mu);
-		q->parser_waits = 0;
-	}
-	q->flush = 0;
-	q->free_to = q->added + S_QN - 1;
-	pthread_mutex_unlock(&q->mu);
-}
-
-/*
- * Add every line still queued (before a reject, at the end).  Only the
- * parser calls this: the adder never rejects (a sales line's customer is
- * created when it is missing).
- */
+/* Add every line still in the pipeline (before a reject, at the end). */
 static void
 S_sales_drain(struct reader *r)
 {
-	struct sale_queue *q = r->sales;
+	struct sale_ring *q = r->sales;
+	unsigned long k;
 
-	if (q == NULL || q->drained == q->pushed)
+	if (q == NULL || q->draining)
 		return;
-	if (q->threaded)
-		S_queue_sync(q, 1);
-	else
-		S_adder_run(q, q->pushed, 1);
-	q->drained = q->pushed;
-}
-
-static struct sale_queue *
-S_queue_start(struct reader *r)
-{
-	struct sale_queue *q = cv_calloc(1, sizeof(*q));
-
-	q->e = cv_malloc(S_QN * sizeof(*q->e));
-	q->r = r;
-	q->free_to = S_QN - 1;
-	q->date_min = q->date_max = CV_DATE_NONE;
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->to_adder, NULL);
-	pthread_cond_init(&q->to_parser, NULL);
-	q->threaded = !r->o->one_thread &&
-	    pthread_create(&q->tid, NULL, S_adder_thread, q) == 0;
-	return q;
-}
-
-/* Add what is left and stop the adder. */
-static void
-S_queue_stop(struct reader *r)
-{
-	struct sale_queue *q = r->sales;
-
-	if (q == NULL)
-		return;
-	S_sales_drain(r);
-	if (q->threaded) {
-		pthread_mutex_lock(&q->mu);
-		q->quit = 1;
-		pthread_cond_signal(&q->to_adder);
-		pthread_mutex_unlock(&q->mu);
-		pthread_join(q->tid, NULL);
+	q->draining = 1;
+	for (k = q->added; k < q->pushed; k++) {
+		/* Steps 2 and 3 were done for lines at least S_LAG and
+		 * 2 * S_LAG behind the newest; do the rest now. */
+		if (k + S_LAG >= q->pushed)
+			S_sale_step(r, k, 2);
+		if (k + 2 * S_LAG >= q->pushed)
+			S_sale_step(r, k, 3);
+		S_sale_add(r, &q->e[k & (S_RING - 1)]);
 	}
-	r->st->rows_accepted += q->accepted;
-	r->st->rows_outside += q->outside;
-	r->st->amount_total += q->amount;
-	r->st->cost_total += q->cost;
-	r->m->revenue_total += q->amount;
-	r->m->cost_total += q->cost;
-	r->m->revenue_in_window += q->in_window;
-	if (q->date_min != CV_DATE_NONE) {
-		S_date_range(r, q->date_min);
-		S_date_range(r, q->date_max);
-	}
-	pthread_cond_destroy(&q->to_parser);
-	pthread_cond_destroy(&q->to_adder);
-	pthread_mutex_destroy(&q->mu);
-	free(q->e);
-	free(q);
-	r->sales = NULL;
+	q->added = q->pushed;
+	q->draining = 0;
 }
 
 static void
 S_row_sales(struct reader *r)
 {
-	struct sale_queue *q = r->sales;
+	struct sale_ring *q = r->sales;
 	struct sale *sl;
+	unsigned long t;
 
 	if (q == NULL)
-		q = r->sales = S_queue_start(r);
-	if (q->threaded && q->pushed == q->free_to)
-		S_queue_sync(q, 0);	/* wait for a free slot */
-	sl = &q->e[q->pushed & (S_QN - 1)];
+		q = r->sales = cv_calloc(1, sizeof(*q));
+	t = q->pushed;
+	sl = &q->e[t & (S_RING - 1)];
 	if (S_sale_parse(r, sl) != 0)
 		return;
-	q->pushed++;
-	if (!q->threaded)
-		S_adder_run(q, q->pushed, 0);
-	else if (q->pushed - q->shown >= S_QBATCH)
-		S_queue_sync(q, 0);
+	sl->same = t > q->added ?
+	    strcmp(q->e[(t - 1) & (S_RING - 1)].id, sl->id) == 0 :
+	    r->last_cust != NULL && strcmp(r->last_cust->id, sl->id) == 0;
+	if (!sl->same)
+		model_prefetch_slot(r->m, sl->hash);
+	q->pushed = ++t;
+	/* Lines a drain (a reject) has added already are not stepped again. */
+	if (t > S_LAG && t - 1 - S_LAG >= q->added)
+		S_sale_step(r, t - 1 - S_LAG, 2);
+	if (t > 2 * S_LAG && t - 1 - 2 * S_LAG >= q->added)
+		S_sale_step(r, t - 1 - 2 * S_LAG, 3);
+	if (t > 3 * S_LAG && t - 1 - 3 * S_LAG >= q->added) {
+		S_sale_add(r, &q->e[(t - 1 - 3 * S_LAG) & (S_RING - 1)]);
+		q->added = t - 3 * S_LAG;
+	}
 }
 
 static void
@@ -2068,7 +1846,8 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		S_error(r, (long)r->nf_all + 1, 1, "", 0, D_CSV_UNTERMINATED);
 	}
 	S_pipe_stop(&pipe);
-	S_queue_stop(r);
+	S_sales_drain(r);
+	free(r->sales);
 	if (r->parser_live)
 		csv_free(&r->p);
 	sha.rc = enc_sha256(er, sha.hex);	/* the bytes just parsed */
