@@ -144,6 +144,8 @@ struct model {
 	size_t n_blocks;
 	char *block_cur;		/* free part of the last block */
 	size_t block_left;
+	struct model_prefault *pf;	/* the next block, made ready ahead */
+	int grown;			/* model_grown was called */
 
 	struct input_stats *inputs;
 	size_t n_inputs;
@@ -170,6 +172,8 @@ struct customer *model_find_hashed(const struct model *m, const char *id,
  * customer whose hash matches (its id still to be compared), or NULL. */
 void model_prefetch_slot(const struct model *m, uint64_t hash);
 struct customer *model_candidate(const struct model *m, uint64_t hash);
+/* The model is complete (ingest done): stop preparing memory ahead. */
+void model_grown(struct model *m);
 /* c->months and c->pay, allocated zeroed on first use. */
 struct month_agg *model_months(struct model *m, struct customer *c);
 struct month_pay *model_pay(struct model *m, struct customer *c);

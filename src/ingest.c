@@ -1905,6 +1905,7 @@ ingest_all(struct model *m, const struct ingest_opts *o, struct diag *d)
 			    &money_used, d) != 0)
 				return -1;
 	}
+	model_grown(m);	/* no more customers or months */
 	model_sort(m);
 	return 0;
 }
