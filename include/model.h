@@ -145,7 +145,8 @@ struct model {
 	char *block_cur;		/* free part of the last block */
 	size_t block_left;
 	struct model_prefault *pf;	/* the next block, made ready ahead */
-	int grown;			/* model_grown was called */
+	int no_prefault;		/* no helper (any more): model_grown was
+					 * called, or the thread did not start */
 
 	struct input_stats *inputs;
 	size_t n_inputs;

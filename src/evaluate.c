@@ -124,9 +124,11 @@ S_cmp_double(const void *a, const void *b)
 
 /*
  * Median of v (may be reordered); NaN for n = 0.  kv: 2n of scratch.  A
- * stable radix sort puts the same elements in the middle as the stable
- * comparison sort did (-0 and 0 compare equal and keep their order); NaN
- * has no place in that order and keeps the comparison sort.
+ * stable radix sort puts elements of the same value in the middle as the
+ * comparison sort did; only -0 against 0 (equal there, in no promised
+ * order: qsort need not be stable) could differ, and the median's sign of
+ * zero is never printed apart from its value.  NaN has no place in that
+ * order and keeps the comparison sort.
  */
 static double
 S_median(double *v, size_t n, struct mt_kv *kv)

@@ -202,7 +202,7 @@ S_take_block(struct model *m)
 	struct model_prefault *pf = m->pf;
 	void *p = NULL;
 
-	if (pf == NULL && m->n_blocks >= 4 && !m->grown) {
+	if (pf == NULL && m->n_blocks >= 4 && !m->no_prefault) {
 		pf = cv_calloc(1, sizeof(*pf));
 		pthread_mutex_init(&pf->mu, NULL);
 		pthread_cond_init(&pf->cv, NULL);
@@ -212,6 +212,7 @@ S_take_block(struct model *m)
 			pthread_mutex_destroy(&pf->mu);
 			free(pf);
 			pf = NULL;
+			m->no_prefault = 1;	/* do not try again */
 		}
 		m->pf = pf;
 	}
@@ -231,7 +232,7 @@ model_grown(struct model *m)
 {
 	struct model_prefault *pf = m->pf;
 
-	m->grown = 1;
+	m->no_prefault = 1;
 	if (pf == NULL)
 		return;
 	pthread_mutex_lock(&pf->mu);

@@ -3316,7 +3316,10 @@ S_image_kind(const char *path, char *msg, size_t msgsz)
 
 /*
  * libharu decodes PNG with libpng but installs no recovery point, so a
- * corrupt PNG aborts the process.  Try it in a child process first.
+ * corrupt PNG aborts the process.  Try it in a child process first.  Other
+ * threads may be running (the page compressor, the other renderer): the
+ * child allocates, which glibc's malloc makes safe after fork, and takes
+ * no other lock a thread could have held.
  */
 static int
 S_png_loads(const char *path)
