@@ -593,6 +593,54 @@ test_orders_from_invoice_ids(void **state)
 }
 
 /*
+ * The sales pipeline compares ids under 8 bytes as one word, longer ones
+ * with strcmp: ids that share a prefix, one byte apart in length, on
+ * consecutive and on distant lines, must keep their own sums.
+ */
+static void
+test_short_and_long_ids(void **state)
+{
+	static const char *const ids[] = { "C1", "C10", "C1", "ABCDEFG",
+	    "ABCDEFGH", "ABCDEFG", "ABCDEFGHI", "ABCDEFGH", "C10", "C1",
+	    "ABCDEFGHI", "ABCDEFG" };
+	const size_t n_ids = sizeof(ids) / sizeof(ids[0]);
+	static const char *const names[] = { "C1", "C10", "ABCDEFG",
+	    "ABCDEFGH", "ABCDEFGHI" };
+	long long want[5] = { 0 }, got;
+	char *text = NULL;
+	size_t len = 0, i, j;
+	FILE *fp = open_memstream(&text, &len);
+	struct S_run t;
+	struct customer *c;
+	int k;
+
+	(void)state;
+	fputs("date,customer,amount\n", fp);
+	for (i = 0; i < 50 * n_ids; i++) {
+		/* runs of 1..3 lines of one id, then the next id */
+		const char *id = ids[(i / (1 + i % 3)) % n_ids];
+		for (j = 0; strcmp(names[j], id) != 0; j++)
+			;
+		want[j] += (long long)(i + 1) * 100;
+		fprintf(fp, "2024-%02zu-15,%s,%zu\n", 1 + i % 12, id, i + 1);
+	}
+	fclose(fp);
+	S_ingest(&t, text, len, 0);
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.m.n_cust, 5);
+	for (j = 0; j < 5; j++) {
+		c = model_find(&t.m, names[j]);
+		assert_non_null(c);
+		got = 0;
+		for (k = 0; k < t.m.n_months; k++)
+			got += c->months[k].revenue;
+		assert_int_equal(got, want[j]);
+	}
+	S_done(&t);
+	free(text);
+}
+
+/*
  * Sales lines are added a few lines after they are parsed.  Over many
  * lines, with customers created when added (each with a message) between
  * rejects, the messages and rejects.csv must come out in line order, and
@@ -683,6 +731,7 @@ main(void)
 		cmocka_unit_test(test_pipeline_rejects_exact),
 		cmocka_unit_test(test_messages_in_line_order),
 		cmocka_unit_test(test_orders_from_invoice_ids),
+		cmocka_unit_test(test_short_and_long_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
