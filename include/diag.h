@@ -63,6 +63,8 @@ struct diag {
 
 void diag_init(struct diag *d, enum diag_lang lang);
 void diag_free(struct diag *d);
+/* Add copies of from's messages to d, in order (a worker's own collector). */
+void diag_append(struct diag *d, const struct diag *from);
 
 /* Add a message from the catalogue; file may be NULL, line/col 0. */
 void diag_add(struct diag *d, enum diag_id id, const char *file, long line,

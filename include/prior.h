@@ -10,12 +10,12 @@
 #define PRIOR_MAX_MOVERS 200
 
 struct prior_customer {
-	char *id;
+	char *id;		/* in the prior's text blocks */
 	char *name;
 	char tier[16];
 	double score;
 	size_t rank;
-	double points[IND_MAX];	/* indicator points by current index; NaN none */
+	size_t pt, n_pt;	/* its indicator points: pt_ind/pt_val[pt..] */
 };
 
 struct prior_mover {
@@ -32,6 +32,12 @@ struct prior {
 	char version[16];
 	struct prior_customer *pc;	/* sorted by id */
 	size_t n;
+	unsigned char *pt_ind;	/* indicator (current index) of each point, */
+	double *pt_val;		/* and the points; freed by prior_migrate */
+	size_t n_pt;
+	char **blocks;		/* text of ids and names */
+	size_t n_blocks, text_left;
+	char *text_cur;
 	char tier_keys[CFG_MAX_TIERS][16];
 	size_t n_tiers;
 	/* migration: rows = prior tier (+1 row "new"), cols = current tier

@@ -55,6 +55,11 @@ xmlTextReaderPtr xml_reader_open(const char *path, const char *xsd_path,
     const struct xml_msgs *m, struct xml_err *ec, xmlSchemaPtr *schema,
     int *exit_code, struct diag *d);
 
+/* The checks xml_load makes before parsing (readable, UTF-8, no DOCTYPE):
+ * 0, or the exit code (2 refused, 3 unreadable) with a message in d. */
+int xml_prolog_check(const char *path, const struct xml_msgs *m,
+    struct diag *d);
+
 /* Load a schema for validation; NULL with a message (m->xsd) on error. */
 xmlSchemaPtr xml_schema_load(const char *xsd_path, const struct xml_msgs *m,
     struct diag *d);

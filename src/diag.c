@@ -68,6 +68,38 @@ diag_add(struct diag *d, enum diag_id id, const char *file, long line,
 	va_end(ap);
 }
 
+/* Count m (formatted, owned) in d, pass it to the sink, keep it. */
+static void
+S_keep(struct diag *d, struct diag_msg *m)
+{
+	switch (m->sev) {
+	case DIAG_ERROR:
+		d->n_error++;
+		if (S_catalogue[m->id].exit_code > d->worst_exit)
+			d->worst_exit = S_catalogue[m->id].exit_code;
+		break;
+	case DIAG_WARNING:
+		d->n_warning++;
+		break;
+	default:
+		d->n_note++;
+		break;
+	}
+	if (d->sink != NULL)
+		d->sink(m, d->sink_ctx);
+	if (d->max_kept != 0 && d->n_msgs >= d->max_kept) {
+		d->n_suppressed++;
+		free(m->file);
+		free(m->text);
+		return;
+	}
+	if (d->n_msgs == d->cap_msgs) {
+		d->cap_msgs = d->cap_msgs ? d->cap_msgs * 2 : 16;
+		d->msgs = cv_realloc(d->msgs, d->cap_msgs * sizeof(*d->msgs));
+	}
+	d->msgs[d->n_msgs++] = *m;
+}
+
 static void
 S_add(struct diag *d, enum diag_id id, const char *file, long line, long col,
     va_list ap)
@@ -77,40 +109,30 @@ S_add(struct diag *d, enum diag_id id, const char *file, long line, long col,
 	char buf[2048];
 
 	e = &S_catalogue[id];
-	switch (e->sev) {
-	case DIAG_ERROR:
-		d->n_error++;
-		if (e->exit_code > d->worst_exit)
-			d->worst_exit = e->exit_code;
-		break;
-	case DIAG_WARNING:
-		d->n_warning++;
-		break;
-	default:
-		d->n_note++;
-		break;
-	}
 	vsnprintf(buf, sizeof(buf), e->fmt[d->lang], ap);
-
 	m.id = id;
 	m.sev = e->sev;
 	m.file = file != NULL ? cv_strdup(file) : NULL;
 	m.line = line;
 	m.col = col;
 	m.text = cv_strdup(buf);
-	if (d->sink != NULL)
-		d->sink(&m, d->sink_ctx);
-	if (d->max_kept != 0 && d->n_msgs >= d->max_kept) {
-		d->n_suppressed++;
-		free(m.file);
-		free(m.text);
-		return;
+	S_keep(d, &m);
+}
+
+void
+diag_append(struct diag *d, const struct diag *from)
+{
+	struct diag_msg m;
+	size_t i;
+
+	pthread_mutex_lock(&S_lock);
+	for (i = 0; i < from->n_msgs; i++) {
+		m = from->msgs[i];
+		m.file = m.file != NULL ? cv_strdup(m.file) : NULL;
+		m.text = cv_strdup(m.text);
+		S_keep(d, &m);
 	}
-	if (d->n_msgs == d->cap_msgs) {
-		d->cap_msgs = d->cap_msgs ? d->cap_msgs * 2 : 16;
-		d->msgs = cv_realloc(d->msgs, d->cap_msgs * sizeof(*d->msgs));
-	}
-	d->msgs[d->n_msgs++] = m;
+	pthread_mutex_unlock(&S_lock);
 }
 
 void

@@ -147,6 +147,12 @@ S_prolog(const char *path, const struct xml_msgs *m, struct diag *d)
 	return 0;
 }
 
+int
+xml_prolog_check(const char *path, const struct xml_msgs *m, struct diag *d)
+{
+	return S_prolog(path, m, d);
+}
+
 xmlTextReaderPtr
 xml_reader_open(const char *path, const char *xsd_path,
     const struct xml_msgs *m, struct xml_err *ec, xmlSchemaPtr *schema,
