@@ -62,3 +62,17 @@ for n in 1000000 10000000; do
 	pages=$(pdfinfo "$D/out-$n/report.pdf" 2>/dev/null | awk '/^Pages:/{print $2}')
 	echo "$n   report.pdf: ${pages:-?} pages, report.xml: $(($(wc -c < "$D/out-$n/report.xml") / 1048576)) MiB"
 done
+
+# The next period's run reads this one's archive back (--prior, tier migration): the last
+# quarter's report of the 10M file as prior, then the whole run again with it.
+n=10000000
+dir="$D/$n"
+"$CV" run --sales "$dir/sales.csv" --customers "$dir/customers.csv" --as-of 2026-07-31 \
+    --out "$D/out-$n-q3" --quiet >/dev/null
+prior=$(best 3 "$CV" run --sales "$dir/sales.csv" --customers "$dir/customers.csv" --as-of 2026-10-31 \
+    --prior "$D/out-$n-q3/report.xml" --out "$D/out-$n-prior" --quiet)
+awk -v s="${prior% *}" -v kb="${prior#* }" -v mb="$(($(wc -c < "$D/out-$n-q3/report.xml") / 1048576))" \
+    'BEGIN{printf "%-8s %-28s %9.2f %12s %9s %10.1f   (prior report.xml: %d MiB)\n", "10000000", "custeval run with --prior", s, "", "", kb/1024, mb}'
+"$CV" run --sales "$dir/sales.csv" --customers "$dir/customers.csv" --as-of 2026-10-31 \
+    --prior "$D/out-$n-q3/report.xml" --out "$D/out-$n-prior" --quiet --timings 2>&1 >/dev/null |
+    sed "s/^custeval: timing:/$n   prior stage/"
