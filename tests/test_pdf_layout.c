@@ -8,11 +8,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "pdf_layout.h"
 #include "util.h"
+
+/*
+ * Scratch files go in a directory of this run's own (made on first use,
+ * removed at exit), so two runs at the same time do not clash.  Returns
+ * one of a few rotating buffers.
+ */
+static char S_tmpdir[64];
+
+static void
+S_tmpdir_remove(void)
+{
+	rmdir(S_tmpdir);
+}
+
+static const char *
+S_tmp(const char *name)
+{
+	static char path[4][128];
+	static int next;
+	char *p = path[next++ % 4];
+
+	if (S_tmpdir[0] == '\0') {
+		snprintf(S_tmpdir, sizeof(S_tmpdir), "/tmp/test_pdf_layout.XXXXXX");
+		if (mkdtemp(S_tmpdir) == NULL) {
+			perror("test_pdf_layout: mkdtemp");
+			exit(1);
+		}
+		atexit(S_tmpdir_remove);
+	}
+	snprintf(p, sizeof(path[0]), "%s/%s", S_tmpdir, name);
+	return p;
+}
 
 /* ---- test width function: CJK 10, space 3, everything else 5 ---------- */
 
@@ -469,10 +502,11 @@ S_build_demo(const char *path, int filler, char *err, size_t errsz)
 	struct pl_doc *doc;
 	const char *font;
 	int idx, i, rc;
-	char logo[] = "/tmp/pl_demo_logo.png";
-	char bad[] = "/tmp/pl_demo_bad.png";
+	char logo[128], bad[128];
 	char msg[256];
 
+	snprintf(logo, sizeof(logo), "%s", S_tmp("logo.png"));
+	snprintf(bad, sizeof(bad), "%s", S_tmp("bad.png"));
 	font = S_font(&idx);
 	if (font == NULL) {
 		snprintf(err, errsz, "no font");
@@ -823,12 +857,12 @@ test_showcase_deterministic(void **state)
 	size_t na = 0, nb = 0;
 
 	(void)state;
-	assert_int_equal(S_build_demo("/tmp/test_pdf_layout_a.pdf", 0, err,
+	assert_int_equal(S_build_demo(S_tmp("a.pdf"), 0, err,
 	    sizeof(err)), 0);
-	assert_int_equal(S_build_demo("/tmp/test_pdf_layout_b.pdf", 0, err,
+	assert_int_equal(S_build_demo(S_tmp("b.pdf"), 0, err,
 	    sizeof(err)), 0);
-	a = S_slurp("/tmp/test_pdf_layout_a.pdf", &na);
-	b = S_slurp("/tmp/test_pdf_layout_b.pdf", &nb);
+	a = S_slurp(S_tmp("a.pdf"), &na);
+	b = S_slurp(S_tmp("b.pdf"), &nb);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_true(na > 1000);
@@ -837,7 +871,8 @@ test_showcase_deterministic(void **state)
 	assert_memory_equal(a, b, na);
 	free(a);
 	free(b);
-	remove("/tmp/test_pdf_layout_b.pdf");
+	remove(S_tmp("a.pdf"));
+	remove(S_tmp("b.pdf"));
 }
 
 static void
@@ -863,13 +898,13 @@ test_errors(void **state)
 	    sizeof(err)), -1);
 	{
 		/* JPEG signature, then garbage: an error, not a crash */
-		FILE *fp = fopen("/tmp/pl_bad.jpg", "wb");
+		FILE *fp = fopen(S_tmp("bad.jpg"), "wb");
 		assert_non_null(fp);
 		fwrite("\xff\xd8\xff\xe0garbage garbage", 1, 20, fp);
 		fclose(fp);
-		assert_int_equal(pl_image(doc, "/tmp/pl_bad.jpg", 0, 0, 10, 10,
+		assert_int_equal(pl_image(doc, S_tmp("bad.jpg"), 0, 0, 10, 10,
 		    err, sizeof(err)), -1);
-		remove("/tmp/pl_bad.jpg");
+		remove(S_tmp("bad.jpg"));
 	}
 	/* widths: full-width CJK is 1 em, text width adds up */
 	assert_true(fabsf(pl_text_width(doc, "中", 10) - 10) < 0.01f);
@@ -988,16 +1023,16 @@ test_stamps(void **state)
 	}
 	pl_table_end(doc);
 	assert_string_equal(pl_doc_error(doc), "");
-	assert_int_equal(pl_doc_save(doc, "/tmp/test_pdf_layout_st.pdf", err,
+	assert_int_equal(pl_doc_save(doc, S_tmp("st.pdf"), err,
 	    sizeof(err)), 0);
 	pl_doc_free(doc);
-	pdf = S_slurp("/tmp/test_pdf_layout_st.pdf", &n);
+	pdf = S_slurp(S_tmp("st.pdf"), &n);
 	assert_non_null(pdf);
 	/* a, b, the table header, rows 1 (even), 2 (odd: zebra), 3, and the
 	 * page decoration */
 	assert_int_equal(S_count_str(pdf, n, "/Subtype /Form"), 7);
 	free(pdf);
-	remove("/tmp/test_pdf_layout_st.pdf");
+	remove(S_tmp("st.pdf"));
 
 	/* an image or translucent dots cannot go into a stamp */
 	doc = pl_doc_new(font, idx, err, sizeof(err));
