@@ -2,6 +2,7 @@
 #ifndef CUSTEVAL_PRIOR_H
 #define CUSTEVAL_PRIOR_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "diag.h"
@@ -55,10 +56,11 @@ struct prior {
 /*
  * Read a report written by this or an earlier version of custeval
  * (streaming; no network, no entities, DOCTYPE rejected; validated
- * against xsd_path).  Returns NULL with messages in d.
+ * against xsd_path).  Returns NULL with messages in d.  cancel (may be
+ * NULL) set by another thread stops the reading between chunks.
  */
 struct prior *prior_load(const char *path, const char *xsd_path,
-    struct diag *d);
+    const atomic_int *cancel, struct diag *d);
 void prior_free(struct prior *p);
 
 /* Compute migration against the current evaluation. */

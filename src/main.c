@@ -1,6 +1,7 @@
 /* main.c: command line, clock, the pipeline run, temporary outputs and the exit status. */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlschemastypes.h>
 
 #include "cmd_calc.h"
 #include "config.h"
@@ -938,6 +940,7 @@ S_print_check(const struct model *m, const struct labels *L)
 struct prior_job {
 	pthread_t tid;
 	int live;
+	atomic_int cancel;	/* the run failed: stop reading */
 	const char *path, *xsd;
 	struct diag d;
 	struct prior *p;
@@ -948,7 +951,7 @@ S_prior_thread(void *arg)
 {
 	struct prior_job *j = arg;
 
-	j->p = prior_load(j->path, j->xsd, &j->d);
+	j->p = prior_load(j->path, j->xsd, &j->cancel, &j->d);
 	return NULL;
 }
 
@@ -961,7 +964,7 @@ S_prior_join(struct prior_job *j, struct diag *d)
 	if (j->live)
 		pthread_join(j->tid, NULL);
 	else
-		j->p = prior_load(j->path, j->xsd, &j->d);
+		j->p = prior_load(j->path, j->xsd, NULL, &j->d);
 	j->live = 0;
 	diag_append(d, &j->d);
 	p = j->p;
@@ -1033,7 +1036,10 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	pj.xsd = xsd_report;
 	diag_init(&pj.d, cfg.lang);
 	if (o->prior != NULL && !check_only) {
+		/* libxml2 2.9's schema types are set up without a lock:
+		 * here, before a second thread can need them. */
 		xmlInitParser();
+		xmlSchemaInitTypes();
 		pj.live = pthread_create(&pj.tid, NULL, S_prior_thread,
 		    &pj) == 0;
 	}
@@ -1136,7 +1142,8 @@ S_run(const struct opts *o, struct diag *d, int check_only)
 	ok = 1;
 done:
 	if (pj.live) {
-		/* The run stopped before it used the prior: wait for it. */
+		/* The run stopped before it used the prior. */
+		pj.cancel = 1;
 		pthread_join(pj.tid, NULL);
 		prior_free(pj.p);
 	}

@@ -1,5 +1,6 @@
 /* prior.c: streams a previous XML report (safely) and computes tier migration against this run. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,8 @@ S_text(struct prior *p, const char *s, size_t n)
 struct S_load {
 	struct prior *p;
 	xmlParserCtxtPtr ctxt;
+	struct xml_err ec;	/* libxml2's messages, until bad is set */
+	const atomic_int *cancel;	/* the caller needs the report no more */
 	struct diag *d;
 	const char *path;
 	size_t cap, cap_pt;
@@ -85,6 +88,53 @@ struct S_load {
 	char text[64];		/* that text (longer is cut) */
 	size_t n_text;
 };
+
+/* The number a version attribute starts with (leading zeros allowed, as
+ * in xs:positiveInteger); LONG_MAX when it has more than 9 digits. */
+static long
+S_major(const char *v, size_t n)
+{
+	size_t i = 0, k;
+	long x = 0;
+
+	while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' ||
+	    v[i] == '\r'))
+		i++;
+	if (i < n && v[i] == '+')
+		i++;
+	while (i < n && v[i] == '0')
+		i++;
+	for (k = 0; i < n && v[i] >= '0' && v[i] <= '9'; i++, k++) {
+		if (k == 9)
+			return LONG_MAX;
+		x = x * 10 + (v[i] - '0');
+	}
+	return x;
+}
+
+/* libxml2's messages go to diag until the report is refused for a
+ * reason of ours (what the parser says after that is noise). */
+static void
+S_error(void *ctx, xmlErrorPtr e)
+{
+	struct S_load *ld = ctx;
+
+	if (!ld->bad)
+		xml_err_handler(&ld->ec, e);
+}
+
+/* Where the validator is: it has no parser of its own in SAX mode. */
+static int
+S_locate(void *ctx, const char **file, unsigned long *line)
+{
+	struct S_load *ld = ctx;
+
+	if (ld->ctxt == NULL)
+		return -1;
+	*file = ld->path;
+	*line = (unsigned long)xmlSAX2GetLineNumber(ld->ctxt);
+	return 0;
+}
 
 /* An attribute's value (SAX2: five pointers per attribute), or NULL. */
 static const char *
@@ -154,11 +204,16 @@ S_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		v = S_sax_attr(at, n_at, "version", &n);
 		snprintf(p->version, sizeof(p->version), "%.*s",
 		    v ? (int)n : 0, v ? v : "");
-		if (v == NULL || atoi(p->version) > FORMAT_MAJOR) {
+		if (v == NULL || S_major(v, n) > FORMAT_MAJOR) {
+			snprintf(tmp, sizeof(tmp), "%.*s", v ? (int)n : 1,
+			    v ? v : "?");
 			diag_add(ld->d, D_PRIOR_VERSION, ld->path,
-			    (long)xmlSAX2GetLineNumber(ld->ctxt), 0L,
-			    v ? p->version : "?", "1");
-			S_stop(ld);
+			    (long)xmlSAX2GetLineNumber(ld->ctxt), 0L, tmp, "1");
+			/* Not xmlStopParser: the schema validator's own
+			 * callback still reads this element's attributes
+			 * (from the buffer that would free).  The reading
+			 * stops after this chunk. */
+			ld->bad = 1;
 		}
 	} else if (strcmp(name, "run") == 0) {
 		v = S_sax_attr(at, n_at, "as-of", &n);
@@ -237,27 +292,16 @@ S_subset(void *ctx, const xmlChar *name, const xmlChar *ext,
 	S_stop(ld);
 }
 
-static void
-S_reference(void *ctx, const xmlChar *name)
-{
-	struct S_load *ld = ctx;
-
-	diag_add(ld->d, D_PRIOR_INVALID, ld->path,
-	    (long)xmlSAX2GetLineNumber(ld->ctxt), 0L,
-	    (const char *)name);
-	S_stop(ld);
-}
-
 /*
  * SAX with the schema plugged in: the xmlTextReader took 7 s on a report
  * of 100,000 customers, this takes about 2 (most of it the validation).
  */
 struct prior *
-prior_load(const char *path, const char *xsd_path, struct diag *d)
+prior_load(const char *path, const char *xsd_path, const atomic_int *cancel,
+    struct diag *d)
 {
 	static const struct xml_msgs msgs = { D_OPEN_FAILED, D_PRIOR_INVALID,
 	    D_PRIOR_INVALID, D_XML_DOCTYPE, D_XSD_OPEN };
-	struct xml_err ec = { d, path, D_PRIOR_INVALID, 0, 0, 10 };
 	xmlSAXHandler sax;
 	xmlSAXHandlerPtr hp = &sax;
 	xmlSchemaPtr schema;
@@ -279,6 +323,11 @@ prior_load(const char *path, const char *xsd_path, struct diag *d)
 	ld.p->path = cv_strdup(path);
 	ld.d = d;
 	ld.path = path;
+	ld.cancel = cancel;
+	ld.ec.d = d;
+	ld.ec.path = path;
+	ld.ec.id = D_PRIOR_INVALID;
+	ld.ec.max = 10;
 	ld.depth_cust = -1;
 	memset(&sax, 0, sizeof(sax));
 	sax.initialized = XML_SAX2_MAGIC;
@@ -287,14 +336,14 @@ prior_load(const char *path, const char *xsd_path, struct diag *d)
 	sax.characters = S_chars;
 	sax.internalSubset = S_subset;
 	sax.externalSubset = S_subset;
-	sax.reference = S_reference;
 	ud = &ld;
 	if ((vc = xmlSchemaNewValidCtxt(schema)) == NULL ||
 	    (plug = xmlSchemaSAXPlug(vc, &hp, &ud)) == NULL) {
 		diag_add(d, D_XSD_OPEN, xsd_path, 0L, 0L, xsd_path, "");
 		goto out;
 	}
-	xmlSchemaSetValidStructuredErrors(vc, xml_err_handler, &ec);
+	xmlSchemaSetValidStructuredErrors(vc, S_error, &ld);
+	xmlSchemaValidateSetLocator(vc, S_locate, &ld);
 	if ((fp = fopen(path, "rb")) == NULL) {
 		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(errno));
 		goto out;
@@ -305,17 +354,20 @@ prior_load(const char *path, const char *xsd_path, struct diag *d)
 		goto out;
 	}
 	xmlCtxtUseOptions(ld.ctxt, XML_PARSE_NONET);
-	xmlSetStructuredErrorFunc(&ec, xml_err_handler);
+	xmlSetStructuredErrorFunc(&ld, S_error);
 	buf = cv_malloc(1 << 18);
-	while (!ld.bad && (n = fread(buf, 1, 1 << 18, fp)) > 0)
+	while (!ld.bad && (n = fread(buf, 1, 1 << 18, fp)) > 0) {
 		if (xmlParseChunk(ld.ctxt, buf, (int)n, 0) != 0)
 			break;
+		if (cancel != NULL && *cancel)
+			ld.bad = 1;	/* nobody reads the messages */
+	}
 	if (ferror(fp))
 		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(EIO));
 	else if (!ld.bad) {
 		xmlParseChunk(ld.ctxt, NULL, 0, 1);
 		ok = ld.ctxt->wellFormed && xmlSchemaIsValid(vc) == 1;
-		if (!ok && ec.n == 0)
+		if (!ok && ld.ec.n == 0)
 			diag_add(d, D_PRIOR_INVALID, path, 0L, 0L,
 			    "not a valid custeval report");
 	}

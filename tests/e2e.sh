@@ -235,14 +235,23 @@ for x in doctype billion-laughs external-entity bad-utf8 newer-version utf16; do
 	expect_rc 2 "hostile prior $x refused" "$CV" run --config samples/demo.xml --prior tests/xml/$x.xml --out "$T/h" --quiet --lang en
 	check "no report after hostile $x" sh -c "! test -e '$T/h/report.pdf' && ! test -e '$T/h/report.xml'"
 done
-# a DOCTYPE behind a comment longer than the prolog scan: libxml2's parser refuses it
+# a DOCTYPE behind a comment longer than the prolog scan: refused when the parser meets it
 { printf '<?xml version="1.0" encoding="UTF-8"?>\n<!--'; head -c 1200000 /dev/zero | tr '\0' x; printf -- '-->\n<!DOCTYPE custeval-report [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'; sed 1d "$T/q3/report.xml"; } > "$T/late-doctype.xml"
 expect_rc 2 "DOCTYPE past the prolog scan refused" "$CV" run --config samples/demo.xml --prior "$T/late-doctype.xml" --out "$T/h3" --quiet --lang en
 grep_err "late DOCTYPE: message names the file" "late-doctype.xml"
 check "no report after a late DOCTYPE" sh -c "! test -e '$T/h3/report.xml'"
 # an entity reference without any DOCTYPE is refused too
-sed '0,/<customer /s//<customer x="\&x;" /' "$T/q3/report.xml" > "$T/entity-ref.xml"
+sed '0,/<customer id="\([^"]*\)" name="/s//<customer id="\1" name="\&x;/' "$T/q3/report.xml" > "$T/entity-ref.xml"
 expect_rc 2 "undeclared entity in a prior refused" "$CV" run --config samples/demo.xml --prior "$T/entity-ref.xml" --out "$T/h4" --quiet --lang en
+grep_err "undeclared entity: says which" "Entity 'x'"
+# a newer major version written with leading zeros is still newer
+sed '0,/version="1"/s//version="0000000000000002"/' "$T/q3/report.xml" > "$T/v2-zeros.xml"
+expect_rc 2 "version 0000000000000002 refused" "$CV" run --config samples/demo.xml --prior "$T/v2-zeros.xml" --out "$T/h5" --quiet --lang en
+grep_err "version with zeros: says newer" "newer"
+# a schema error in a prior names its line
+sed '0,/<rank>/s//<bogus\/><rank>/' "$T/q3/report.xml" > "$T/bogus.xml"
+expect_rc 2 "prior with an unknown element refused" "$CV" run --config samples/demo.xml --prior "$T/bogus.xml" --out "$T/h6" --quiet --lang en
+grep_err "schema error in a prior: file and line" "bogus.xml:[0-9][0-9]*: error"
 head -c 20000 "$T/q4/report.xml" > "$T/truncated.xml"
 expect_rc 2 "truncated prior refused" "$CV" run --config samples/demo.xml --prior "$T/truncated.xml" --out "$T/h2" --quiet --lang en
 grep_err "truncated prior: message names the file" "truncated.xml"
