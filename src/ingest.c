@@ -1654,8 +1654,10 @@ S_pipe_thread(void *arg)
 {
 	struct S_pipe *p = arg;
 	unsigned i;
-	int last;
+	int last, old;
 
+	/* Cancelled only inside enc_read (S_pipe_stop, early). */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (;;) {
 		pthread_mutex_lock(&p->mu);
 		if (p->head - p->tail == S_NBUF) {
@@ -1670,7 +1672,9 @@ S_pipe_thread(void *arg)
 		}
 		i = (unsigned)(p->head % S_NBUF);
 		pthread_mutex_unlock(&p->mu);
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		S_pipe_fill(p, i);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		last = p->len[i] <= 0;
 		pthread_mutex_lock(&p->mu);
 		p->head++;
@@ -1741,9 +1745,14 @@ S_pipe_release(struct S_pipe *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Stop the reader (done or not) and free the buffers. */
+/*
+ * Stop the reader (done or not) and free the buffers.  early: the parse
+ * failed before the end, so a read under way is cancelled rather than
+ * waited for (on an idle pipe it would wait for the writer), and the
+ * reader's state is not used again.
+ */
 static void
-S_pipe_stop(struct S_pipe *p)
+S_pipe_stop(struct S_pipe *p, int early)
 {
 	int i;
 
@@ -1752,7 +1761,10 @@ S_pipe_stop(struct S_pipe *p)
 		p->quit = 1;
 		pthread_cond_signal(&p->cv_free);
 		pthread_mutex_unlock(&p->mu);
-		/* A read under way finishes before the file is closed. */
+		if (early)
+			pthread_cancel(p->tid);
+		/* Otherwise a read under way finishes before the file is
+		 * closed. */
 		pthread_join(p->tid, NULL);
 	}
 	for (i = 0; i < S_NBUF; i++)
@@ -1775,7 +1787,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	uint64_t offset = 0;
 	long n = 0;
 	uint64_t total = 0, next_report = 0;
-	int rc = 0, e;
+	int rc = 0, e, early;
 	const char *enc = cfg->in[k].encoding;
 	const char *legacy = cfg->legacy_encoding;
 	struct stat sb;
@@ -1880,12 +1892,19 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 		}
 		S_error(r, (long)r->nf_all + 1, 1, "", 0, D_CSV_UNTERMINATED);
 	}
-	S_pipe_stop(&pipe);
+	/* Stopped before the end: there will be no report to record the
+	 * file's SHA-256 in, and no reason to read (or wait for) the rest. */
+	early = rc != 0 || r->fatal || (r->stop && cfg->strict);
+	S_pipe_stop(&pipe, early);
 	S_sales_drain(r);
 	free(r->sales);
 	if (r->parser_live)
 		csv_free(&r->p);
-	sha.rc = enc_sha256(er, sha.hex);	/* the bytes just parsed */
+	if (early) {
+		sha.rc = 0;
+		memset(sha.hex, 0, sizeof(sha.hex));
+	} else
+		sha.rc = enc_sha256(er, sha.hex);	/* the bytes just parsed */
 	if (sha.rc != 0 && rc == 0) {
 		diag_add(d, D_OPEN_FAILED, path, 0L, 0L, strerror(EIO));
 		rc = -1;

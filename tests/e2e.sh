@@ -253,6 +253,12 @@ sed '0,/<rank>/s//<bogus\/><rank>/' "$T/q3/report.xml" > "$T/bogus.xml"
 expect_rc 2 "prior with an unknown element refused" "$CV" run --config samples/demo.xml --prior "$T/bogus.xml" --out "$T/h6" --quiet --lang en
 grep_err "schema error in a prior: file and line" "bogus.xml:[0-9][0-9]*: error"
 head -c 20000 "$T/q4/report.xml" > "$T/truncated.xml"
+# a run that stops early on a pipe whose writer is idle returns at once
+mkfifo "$T/idle.csv"
+( printf '\357\273\277date,customer,amount\n2026-10-01,C1,abc\n'; exec sleep 30 ) > "$T/idle.csv" &
+idle_writer=$!
+expect_rc 2 "--strict stop on an idle pipe does not wait for the writer" timeout 10 "$CV" check --sales "$T/idle.csv" --strict --as-of 2026-10-31 --quiet --lang en
+kill "$idle_writer" 2>/dev/null
 expect_rc 2 "truncated prior refused" "$CV" run --config samples/demo.xml --prior "$T/truncated.xml" --out "$T/h2" --quiet --lang en
 grep_err "truncated prior: message names the file" "truncated.xml"
 check "no passwd content leaked" sh -c "! grep -rq 'root:' '$T/h' 2>/dev/null"
