@@ -85,9 +85,10 @@ struct customer {
 	char id_short[8];
 	int64_t paid_before_window;	/* payments before the window */
 
-	char *name;		/* "" if unknown */
+	/* Texts owned by the model (model_text), "" if unknown. */
+	const char *name;
 	enum cust_type type;
-	char *region, *industry, *rep, *territory;	/* "" if unknown */
+	const char *region, *industry, *rep, *territory;
 	int32_t since;		/* customer since (days) or CV_DATE_NONE */
 	int32_t terms_days;	/* payment terms, days; -1 = default */
 	int in_master;		/* listed in the customer master */
@@ -147,6 +148,12 @@ struct model {
 	struct model_prefault *pf;	/* the next block, made ready ahead */
 	int no_prefault;		/* no helper (any more): model_grown was
 					 * called, or the thread did not start */
+	char **texts;			/* blocks of model_text's copies */
+	size_t n_texts;
+	char *text_cur;			/* free part of the last one */
+	size_t text_left;
+	const char **tslots;		/* model_text's index, open addressing */
+	size_t n_tslots, n_tused;
 
 	struct input_stats *inputs;
 	size_t n_inputs;
@@ -162,10 +169,20 @@ struct model {
 void model_init(struct model *m, int32_t as_of, int cycle_years);
 void model_free(struct model *m);
 struct customer *model_find(const struct model *m, const char *id);
-/* Find or create; *created set to 1 when new. */
+/* s[0..n) as a NUL-terminated text kept until model_free; with _shared,
+ * equal texts (the master's regions, reps, ...) share one copy. */
+const char *model_text(struct model *m, const char *s, size_t n);
+const char *model_text_shared(struct model *m, const char *s, size_t n);
+/* Find or create; *created set to 1 when new.  _hashed: with the id's
+ * model_hash already known. */
 struct customer *model_get(struct model *m, const char *id, int *created);
+struct customer *model_get_hashed(struct model *m, const char *id,
+    uint64_t hash, int *created);
 /* The hash of an id in the customer index (any short text). */
 uint64_t model_hash(const char *s, size_t n);
+/* model_hash of an id of n bytes, 0 < n < 8, given as the word its bytes
+ * make with NUL padding (memcpy of the padded id into a uint64_t). */
+uint64_t model_hash_short(uint64_t w, size_t n);
 /* Lookup with the id's model_hash already known. */
 struct customer *model_find_hashed(const struct model *m, const char *id,
     uint64_t hash);

@@ -90,4 +90,10 @@ void cv_sha256_hex(const void *data, size_t n, char out[65]);
  */
 int cv_sha256_impl(int portable, const void *data, size_t n, char out[65]);
 
+/* Can the AVX2 code paths run (the CPU has AVX2 and the OS saves its
+ * registers), and have the tests not turned them off? */
+int cv_cpu_avx2(void);
+/* Tests: 1 makes cv_cpu_avx2 say no, so the portable paths run. */
+void cv_test_no_simd(int on);
+
 #endif

@@ -110,6 +110,12 @@ int val_date(const char *s, size_t n, enum val_date_fmt fmt, int32_t *days);
  * as text.
  */
 int val_id(const char *s, size_t n, char *out, size_t cap);
+/* Does val_id give s[0..n) unchanged?  (1: yes; 0: it may change it.)
+ * True of ids of ASCII letters, digits, '-' and '_' that no spreadsheet
+ * can have written as a number. */
+int val_id_verbatim(const char *s, size_t n);
+/* The same, where avail >= n bytes can be read at s (16 at a time). */
+int val_id_verbatim_in(const char *s, size_t n, size_t avail);
 
 /*
  * Free text into out (NUL-terminated, cap bytes): trimmed, and every run of

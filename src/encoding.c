@@ -13,9 +13,7 @@
 #endif
 #if defined(__x86_64__) && defined(__GNUC__)
 #define CV_UTF8_AVX2
-#include <cpuid.h>
 #include <immintrin.h>
-#include <pthread.h>
 #endif
 
 #include "encoding.h"
@@ -269,33 +267,12 @@ S_valid_avx2(const unsigned char *p, size_t n)
 #undef U_TABLE
 #undef U_C
 
-static int S_avx2;
-static pthread_once_t S_avx2_once = PTHREAD_ONCE_INIT;
-
-/* AVX2, and an OS that saves the YMM registers (XCR0 bits 1 and 2). */
-static void
-S_detect_avx2(void)
-{
-	unsigned int a, b, c, d, lo, hi;
-
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) ||
-	    !(c & bit_AVX))
-		return;
-	__asm__ ("xgetbv" : "=a" (lo), "=d" (hi) : "c" (0));
-	(void)hi;
-	if ((lo & 6) != 6)
-		return;
-	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX2))
-		S_avx2 = 1;
-}
 #endif
-
-static int S_no_simd;	/* tests: the portable path only */
 
 void
 enc_test_portable(int on)
 {
-	S_no_simd = on;
+	cv_test_no_simd(on);
 }
 
 /*
@@ -312,9 +289,8 @@ S_valid_prefix(const unsigned char *p, size_t n)
 	unsigned c;
 
 #ifdef CV_UTF8_AVX2
-	if (n >= 64 && !S_no_simd) {
-		pthread_once(&S_avx2_once, S_detect_avx2);
-		if (S_avx2) {
+	if (n >= 64) {
+		if (cv_cpu_avx2()) {
 			size_t k;
 
 			i = S_valid_avx2(p, n);

@@ -12,6 +12,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CV_SCAN_AVX2
+#include <immintrin.h>
+#endif
 #include <pthread.h>
 
 #include "encoding.h"
@@ -103,11 +107,16 @@ struct reader {
 	size_t off[MAX_FIELDS];		/* start of each field in row */
 	size_t dpos[MAX_FIELDS];	/* delimiters of a plain line */
 	int plain;			/* the row is a line read by S_plain_line */
+	int fast;			/* sales lines may take S_sale_fast */
+	int avx2;			/* S_scan_plain may use AVX2 */
 	size_t bad_seq;			/* invalid sequences replaced so far */
 	char dc_text[32];		/* the last date field parsed, */
 	size_t dc_len;			/* (dc_len 0: none) */
 	int dc_field;
 	int32_t dc_day;			/* and its day */
+	char tc_text[32];		/* the last customer type field, */
+	size_t tc_len;			/* (tc_len 0: none) */
+	int tc_type;			/* and its cust_type_parse */
 	int32_t ms_day;			/* the last day given a month slot, */
 	int ms_slot;			/* and that slot */
 	size_t len[MAX_FIELDS];
@@ -474,16 +483,19 @@ over:
 	return -1;
 }
 
-/* Trimmed text of an optional field, as a new string (cut at 255 bytes). */
-static char *
-S_text(struct reader *r, int f)
+/* Trimmed text of an optional field, kept by the model (cut at 255 bytes);
+ * shared: one copy of each (regions, reps ...: few distinct values). */
+static const char *
+S_text(struct reader *r, int f, int shared)
 {
 	char tmp[256];
+	size_t n;
 
 	if (!S_has(r, f))
-		return cv_strdup("");
-	val_text_cut(S_field(r, f), S_flen(r, f), tmp, sizeof(tmp));
-	return cv_strdup(tmp);
+		return "";
+	n = val_text_cut(S_field(r, f), S_flen(r, f), tmp, sizeof(tmp));
+	return shared ? model_text_shared(r->m, tmp, n) :
+	    model_text(r->m, tmp, n);
 }
 
 /*
@@ -566,6 +578,30 @@ struct sale_ring {
 	int draining;
 };
 
+/* The id's hash, and the id as a word when it is short (sl->id has n bytes). */
+static void
+S_sale_id(struct sale *sl, size_t n)
+{
+	if (n < 8) {
+		memset(sl->id + n, 0, 8 - n);
+		memcpy(&sl->id8, sl->id, 8);
+		sl->hash = model_hash_short(sl->id8, n);
+	} else {
+		sl->id8 = 0;
+		sl->hash = model_hash(sl->id, n);
+	}
+}
+
+/* The order key of a line without an invoice id: its day. */
+static uint64_t
+S_day_order(int32_t day)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "\x01%ld", (long)day);
+	return model_hash(key, strlen(key));
+}
+
 /* Step 1: parse and check one line; 0 = a sale to add, -1 = rejected. */
 static int
 S_sale_parse(struct reader *r, struct sale *sl)
@@ -615,16 +651,7 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		r->ms_slot = model_month_slot(r->m, sl->day);
 	}
 	sl->slot = r->ms_slot;
-	{
-		size_t n = strlen(sl->id);
-
-		sl->hash = model_hash(sl->id, n);
-		sl->id8 = 0;
-		if (n < 8) {
-			memset(sl->id + n, 0, 8 - n);
-			memcpy(&sl->id8, sl->id, 8);
-		}
-	}
+	S_sale_id(sl, strlen(sl->id));
 	sl->c = NULL;
 	sl->inv = 0;
 	if (sl->slot >= 0 && amount >= 0) {
@@ -638,8 +665,9 @@ S_sale_parse(struct reader *r, struct sale *sl)
 		if (!S_has(r, F_INVOICE) ||
 		    val_id(S_field(r, F_INVOICE), S_flen(r, F_INVOICE), inv,
 		    sizeof(inv)) != 0)
-			snprintf(inv, sizeof(inv), "\x01%ld", (long)sl->day);
-		sl->inv = model_hash(inv, strlen(inv));
+			sl->inv = S_day_order(sl->day);
+		else
+			sl->inv = model_hash(inv, strlen(inv));
 	}
 	return 0;
 }
@@ -766,19 +794,13 @@ S_sales_drain(struct reader *r)
 	q->draining = 0;
 }
 
+/* Queue the parsed line in the ring's next entry, and step the others. */
 static void
-S_row_sales(struct reader *r)
+S_sale_push(struct reader *r, struct sale_ring *q)
 {
-	struct sale_ring *q = r->sales;
-	struct sale *sl;
-	unsigned long t;
+	unsigned long t = q->pushed;
+	struct sale *sl = &q->e[t & (S_RING - 1)];
 
-	if (q == NULL)
-		q = r->sales = cv_calloc(1, sizeof(*q));
-	t = q->pushed;
-	sl = &q->e[t & (S_RING - 1)];
-	if (S_sale_parse(r, sl) != 0)
-		return;
 	sl->same = t > q->added ?
 	    (sl->id8 != 0 ? q->e[(t - 1) & (S_RING - 1)].id8 == sl->id8 :
 	    strcmp(q->e[(t - 1) & (S_RING - 1)].id, sl->id) == 0) :
@@ -795,6 +817,17 @@ S_row_sales(struct reader *r)
 		S_sale_add(r, &q->e[(t - 1 - 3 * S_LAG) & (S_RING - 1)]);
 		q->added = t - 3 * S_LAG;
 	}
+}
+
+static void
+S_row_sales(struct reader *r)
+{
+	struct sale_ring *q = r->sales;
+
+	if (q == NULL)
+		q = r->sales = cv_calloc(1, sizeof(*q));
+	if (S_sale_parse(r, &q->e[q->pushed & (S_RING - 1)]) == 0)
+		S_sale_push(r, q);
 }
 
 static void
@@ -889,13 +922,15 @@ S_row_master(struct reader *r)
 {
 	char id[256], tmp[256];
 	struct customer *c;
+	uint64_t h;
 	int created, t;
 	int32_t day;
 	long long terms = -1;
 
 	if (S_get_id(r, M_CUSTOMER, id, sizeof(id)))
 		return;
-	c = model_find(r->m, id);
+	h = model_hash(id, strlen(id));
+	c = model_find_hashed(r->m, id, h);
 	if (c != NULL && c->in_master) {
 		S_reject(r, M_CUSTOMER, D_DUPLICATE_CUSTOMER, id, c->src_line);
 		return;
@@ -907,26 +942,36 @@ S_row_master(struct reader *r)
 		day = CV_DATE_NONE;
 	if (S_has(r, M_TERMS) && S_get_int(r, M_TERMS, 0, 3650, &terms))
 		return;
-	c = model_get(r->m, id, &created);
+	if (c == NULL)
+		c = model_get_hashed(r->m, id, h, &created);
 	c->in_master = 1;
 	c->src_file = r->st->path;
 	c->src_line = r->row_line;
-	free(c->name);
-	c->name = S_text(r, M_NAME);
-	free(c->region);
-	c->region = S_text(r, M_REGION);
-	free(c->industry);
-	c->industry = S_text(r, M_INDUSTRY);
-	free(c->rep);
-	c->rep = S_text(r, M_REP);
-	free(c->territory);
-	c->territory = S_text(r, M_TERRITORY);
+	c->name = S_text(r, M_NAME, 0);
+	c->region = S_text(r, M_REGION, 1);
+	c->industry = S_text(r, M_INDUSTRY, 1);
+	c->rep = S_text(r, M_REP, 1);
+	c->territory = S_text(r, M_TERRITORY, 1);
 	c->since = day;
 	c->terms_days = terms >= 0 ? (int32_t)terms : -1;
 	if (S_has(r, M_TYPE)) {
-		S_str(r, M_TYPE, tmp, sizeof(tmp));
-		t = cust_type_parse(tmp);
+		/* Few types, many rows: reuse the last field's type. */
+		const char *ts = S_field(r, M_TYPE);
+		size_t tn = S_flen(r, M_TYPE);
+
+		if (tn > 0 && tn == r->tc_len && memcmp(ts, r->tc_text, tn) == 0)
+			t = r->tc_type;
+		else {
+			S_str(r, M_TYPE, tmp, sizeof(tmp));
+			t = cust_type_parse(tmp);
+			if (tn < sizeof(r->tc_text)) {
+				memcpy(r->tc_text, ts, tn);
+				r->tc_len = tn;
+				r->tc_type = t;
+			}
+		}
 		if (t < 0) {
+			S_str(r, M_TYPE, tmp, sizeof(tmp));
 			if (r->o->max_messages == 0 ||
 			    r->n_msgs < r->o->max_messages) {
 				diag_add(r->d, D_UNKNOWN_TYPE, r->path,
@@ -1175,6 +1220,8 @@ S_header(struct reader *r)
 		    "amount", cm && cm->headers ? cm->headers : "");
 		rc = -1;
 	}
+	r->fast = rc == 0 && r->kind == IN_SALES && r->col[F_AMOUNT] >= 0 &&
+	    r->n_header <= MAX_FIELDS;
 	/* Headers that do not match after a GB18030/Big5 guess: the guess
 	 * may be the cause. */
 	if (rc != 0 && enc_is_legacy_guess(r->er))
@@ -1411,12 +1458,71 @@ S_parse_error(struct reader *r, int eol, const char *rest, size_t nrest)
  * NUL before the line end, or no line end: libcsv reads such text.  SSE2 compares 16
  * bytes at a time where the compiler offers it (every x86-64).
  */
+#ifdef CV_SCAN_AVX2
+/*
+ * S_scan_plain 32 bytes at a time: a mask of the delimiters and one of the
+ * bytes that end the scan (quote, CR, LF, NUL).  Returns the end of the
+ * line, -1 (quote or NUL), or -2 with *at where the last whole block ended
+ * (k delimiters so far in *nd): the caller scans the rest.
+ */
+__attribute__((target("avx2")))
+static long
+S_scan_avx2(struct reader *r, const char *s, size_t n, size_t *nd, size_t *at)
+{
+	const __m256i vd = _mm256_set1_epi8(r->delim);
+	const __m256i vq = _mm256_set1_epi8('"');
+	const __m256i vl = _mm256_set1_epi8('\n');
+	const __m256i vc = _mm256_set1_epi8('\r');
+	const __m256i vz = _mm256_setzero_si256();
+	size_t i, k = 0;
+
+	for (i = 0; i + 32 <= n; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (s + i));
+		uint32_t md = (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, vd));
+		uint32_t me = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(v, vq),
+		    _mm256_cmpeq_epi8(v, vz)), _mm256_or_si256(
+		    _mm256_cmpeq_epi8(v, vl), _mm256_cmpeq_epi8(v, vc))));
+
+		if (me != 0)
+			md &= (me & -me) - 1;	/* delimiters before the end */
+		if (k + 32 <= MAX_FIELDS)
+			for (; md != 0; md &= md - 1, k++)
+				r->dpos[k] = i + (size_t)__builtin_ctz(md);
+		for (; md != 0; md &= md - 1, k++)
+			if (k < MAX_FIELDS)
+				r->dpos[k] = i + (size_t)__builtin_ctz(md);
+		if (me != 0) {
+			size_t j = i + (size_t)__builtin_ctz(me);
+
+			*nd = k;
+			return s[j] == '\n' || s[j] == '\r' ? (long)j : -1;
+		}
+	}
+	*nd = k;
+	*at = i;
+	return -2;
+}
+#endif
+
 static long
 S_scan_plain(struct reader *r, const char *s, size_t n, size_t *nd)
 {
 	size_t i = 0, k = 0;
 	unsigned char c, d = (unsigned char)r->delim;
 
+#ifdef CV_SCAN_AVX2
+	if (r->avx2) {
+		long e = S_scan_avx2(r, s, n, &k, &i);
+
+		if (e != -2) {
+			*nd = k;
+			return e;
+		}
+	}
+#endif
 #ifdef __SSE2__
 	const __m128i vd = _mm_set1_epi8((char)d);
 	const __m128i vq = _mm_set1_epi8('"');
@@ -1469,6 +1575,134 @@ S_csv_space(unsigned char c, char delim)
 }
 
 /*
+ * Field f of the plain line s[0..len) whose nd delimiters are in r->dpos,
+ * untrimmed, in *p and *n.  Returns 0 when the column is absent or the
+ * field empty, 1 when it needs no trimming and starts with a visible ASCII
+ * byte (so S_has holds for it), -1 otherwise (S_has must decide).
+ */
+static inline int
+S_fast_field(const struct reader *r, int f, const char *s, size_t len,
+    size_t nd, const char **p, size_t *n)
+{
+	int c = r->col[f];
+	size_t a, b;
+
+	if (c < 0)
+		return 0;
+	a = c == 0 ? 0 : r->dpos[c - 1] + 1;
+	b = (size_t)c < nd ? r->dpos[c] : len;
+	*p = s + a;
+	*n = b - a;
+	if (a == b)
+		return 0;
+	if ((unsigned char)s[a] <= ' ' || (unsigned char)s[a] >= 0x80 ||
+	    S_csv_space((unsigned char)s[b - 1], r->delim))
+		return -1;
+	return 1;
+}
+
+/*
+ * The common sales line, queued without building its row: a plain line
+ * s[0..len) (its nd delimiters in r->dpos) with as many fields as the
+ * header, the date of the line before, an amount and a cost (or none) as
+ * val_money reads them, and ids that val_id keeps verbatim.  The line gets
+ * exactly the values S_sale_parse would give it.  Any other line returns
+ * -1 before anything changes, and goes the general way (S_end_row); so do
+ * all lines after an invalid byte sequence (the row check for U+FFFD).
+ * Returns 0 when the line was queued.
+ */
+static int
+S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
+{
+	struct sale_ring *q = r->sales;
+	struct sale *sl;
+	const char *p, *id;
+	size_t n, nid;
+	int64_t amount, cost = 0;
+	uint64_t ua, uc, inv = 0;
+	int32_t day;
+	int have_cost = 0, slot, cq, cp;
+
+	if (q == NULL || nd + 1 != r->n_header || r->bad_seq > 0)
+		return -1;
+	if (S_fast_field(r, F_DATE, s, len, nd, &p, &n) != 1 ||
+	    n != r->dc_len || r->dc_field != F_DATE ||
+	    memcmp(p, r->dc_text, n) != 0)
+		return -1;
+	day = r->dc_day;
+	if (S_fast_field(r, F_CUSTOMER, s, len, nd, &id, &nid) != 1 ||
+	    nid >= sizeof(sl->id) ||
+	    !val_id_verbatim_in(id, nid, len - (size_t)(id - s)))
+		return -1;
+	if (S_fast_field(r, F_AMOUNT, s, len, nd, &p, &n) != 1 ||
+	    val_money(p, n, &amount) != 0)
+		return -1;
+	switch (S_fast_field(r, F_COST, s, len, nd, &p, &n)) {
+	case 1:
+		if (val_money(p, n, &cost) != 0)
+			return -1;
+		have_cost = 1;
+		break;
+	case 0:
+		if (S_fast_field(r, F_UCOST, s, len, nd, &p, &n) != 0)
+			return -1;	/* a cost from the unit cost, maybe */
+		break;
+	default:
+		return -1;
+	}
+	/* A quantity without a unit price must be a number: let S_sale_parse
+	 * check it. */
+	cq = S_fast_field(r, F_QTY, s, len, nd, &p, &n);
+	cp = S_fast_field(r, F_PRICE, s, len, nd, &p, &n);
+	if (cq < 0 || (cq == 1 && cp != 1))
+		return -1;
+	if (day != r->ms_day || r->ms_slot == INT32_MIN) {
+		r->ms_day = day;
+		r->ms_slot = model_month_slot(r->m, day);
+	}
+	slot = r->ms_slot;
+	if (slot >= 0 && amount >= 0) {
+		switch (S_fast_field(r, F_INVOICE, s, len, nd, &p, &n)) {
+		case 1:
+			if (n >= 256 ||
+			    !val_id_verbatim_in(p, n, len - (size_t)(p - s)))
+				return -1;
+			inv = model_hash(p, n);
+			break;
+		case 0:
+			inv = S_day_order(day);
+			break;
+		default:
+			return -1;
+		}
+	}
+	/* S_money_budget, whose reject the general way gives. */
+	ua = S_abs(amount);
+	uc = S_abs(cost);
+	if (uc > (uint64_t)INT64_MAX - ua ||
+	    ua + uc > (uint64_t)INT64_MAX - *r->money_used)
+		return -1;
+	*r->money_used += ua + uc;
+
+	r->st->rows_read++;
+	r->row_line = r->rec_line;
+	sl = &q->e[q->pushed & (S_RING - 1)];
+	memcpy(sl->id, id, nid);
+	sl->id[nid] = '\0';
+	S_sale_id(sl, nid);
+	sl->day = day;
+	sl->amount = amount;
+	sl->cost = cost;
+	sl->have_cost = have_cost;
+	sl->line = r->row_line;
+	sl->slot = slot;
+	sl->c = NULL;
+	sl->inv = inv;
+	S_sale_push(r, q);
+	return 0;
+}
+
+/*
  * A complete line without quotes at s[0..n), read without libcsv: such a
  * line has no escapes to undo, so its fields are the text between
  * delimiters with spaces and tabs trimmed at both ends, exactly as libcsv
@@ -1500,6 +1734,8 @@ S_plain_line(struct reader *r, const char *s, size_t n)
 		;
 	if (i == (size_t)len)
 		return used;	/* blank: libcsv submits no row */
+	if (r->fast && S_sale_fast(r, s, (size_t)len, nd) == 0)
+		return used;
 	buf_reset(&r->row);
 	buf_add(&r->row, s, (size_t)len + 1);
 	row = r->row.data;
@@ -1824,6 +2060,7 @@ S_read_file(struct model *m, const struct ingest_opts *o, enum input_kind k,
 	r->ms_slot = INT32_MIN;		/* no day cached yet */
 	r->at_bol = 1;
 	r->delim = cfg->in[k].delimiter;
+	r->avx2 = cv_cpu_avx2();
 	buf_init(&r->row);
 	buf_init(&r->rec);
 	buf_init(&r->pend);

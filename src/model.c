@@ -301,11 +301,83 @@ S_free_customer(struct customer *c)
 {
 	if (c->id != c->id_short)
 		free(c->id);
-	free(c->name);
-	free(c->region);
-	free(c->industry);
-	free(c->rep);
-	free(c->territory);
+}
+
+#define S_TEXT_BLOCK ((size_t)64 << 10)
+
+/* Room for n bytes of text. */
+static char *
+S_text_room(struct model *m, size_t n)
+{
+	char *p;
+
+	if (n > m->text_left) {
+		size_t sz = n > S_TEXT_BLOCK ? n : S_TEXT_BLOCK;
+
+		m->texts = cv_realloc(m->texts, (m->n_texts + 1) *
+		    sizeof(*m->texts));
+		m->texts[m->n_texts++] = m->text_cur = cv_malloc(sz);
+		m->text_left = sz;
+	}
+	p = m->text_cur;
+	m->text_cur += n;
+	m->text_left -= n;
+	return p;
+}
+
+static void
+S_text_put(const char **slots, size_t n_slots, const char *t)
+{
+	size_t i = (size_t)model_hash(t, strlen(t)) & (n_slots - 1);
+
+	while (slots[i] != NULL)
+		i = (i + 1) & (n_slots - 1);
+	slots[i] = t;
+}
+
+const char *
+model_text(struct model *m, const char *s, size_t n)
+{
+	char *t;
+
+	if (n == 0)
+		return "";
+	t = S_text_room(m, n + 1);
+	memcpy(t, s, n);
+	t[n] = '\0';
+	return t;
+}
+
+const char *
+model_text_shared(struct model *m, const char *s, size_t n)
+{
+	size_t i, k;
+	char *t;
+
+	if (n == 0)
+		return "";
+	if (2 * (m->n_tused + 1) > m->n_tslots) {
+		size_t ns = m->n_tslots ? 2 * m->n_tslots : 256;
+		const char **slots = cv_calloc(ns, sizeof(*slots));
+
+		for (k = 0; k < m->n_tslots; k++)
+			if (m->tslots[k] != NULL)
+				S_text_put(slots, ns, m->tslots[k]);
+		free(m->tslots);
+		m->tslots = slots;
+		m->n_tslots = ns;
+	}
+	for (i = (size_t)model_hash(s, n) & (m->n_tslots - 1);
+	    m->tslots[i] != NULL; i = (i + 1) & (m->n_tslots - 1))
+		if (strncmp(m->tslots[i], s, n) == 0 &&
+		    m->tslots[i][n] == '\0')
+			return m->tslots[i];
+	t = S_text_room(m, n + 1);
+	memcpy(t, s, n);
+	t[n] = '\0';
+	m->tslots[i] = t;
+	m->n_tused++;
+	return t;
 }
 
 void
@@ -325,6 +397,10 @@ model_free(struct model *m)
 			free(m->blocks[i]);
 	}
 	free(m->blocks);
+	for (i = 0; i < m->n_texts; i++)
+		free(m->texts[i]);
+	free(m->texts);
+	free(m->tslots);
 	for (i = 0; i < m->n_inputs; i++) {
 		free(m->inputs[i].path);
 		free(m->inputs[i].kind);
@@ -352,18 +428,45 @@ model_hash(const char *s, size_t n)
 	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n, w;
 	size_t i;
 
-	for (; n >= 8; s += 8, n -= 8) {
+	for (i = n; i >= 8; s += 8, i -= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * k;
 		h ^= h >> 32;
 	}
-	if (n > 0) {
-		w = 0;
-		for (i = 0; i < n; i++)
-			w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	if (i > 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (n >= 8) {
+			/* The last 8 bytes, shifted down to the i left over. */
+			memcpy(&w, s + i - 8, 8);
+			w >>= 8 * (8 - i);
+		} else
+#endif
+		{
+			size_t j;
+
+			w = 0;
+			for (j = 0; j < i; j++)
+				w |= (uint64_t)(unsigned char)s[j] << (8 * j);
+		}
 		h = (h ^ w) * k;
 		h ^= h >> 32;
 	}
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 32);
+}
+
+uint64_t
+model_hash_short(uint64_t w, size_t n)
+{
+	const uint64_t k = 0xFF51AFD7ED558CCDULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);	/* model_hash reads bytes little-endian */
+#endif
+	h = (h ^ w) * k;
+	h ^= h >> 32;
 	h ^= h >> 29;
 	h *= 0xC4CEB9FE1A85EC53ULL;
 	return h ^ (h >> 32);
@@ -444,8 +547,13 @@ S_rehash(struct model *m, size_t n_slots)
 struct customer *
 model_get(struct model *m, const char *id, int *created)
 {
+	return model_get_hashed(m, id, model_hash(id, strlen(id)), created);
+}
+
+struct customer *
+model_get_hashed(struct model *m, const char *id, uint64_t h, int *created)
+{
 	struct customer *c;
-	uint64_t h = model_hash(id, strlen(id));
 	int i;
 
 	*created = 0;
@@ -458,11 +566,7 @@ model_get(struct model *m, const char *id, int *created)
 		c->id = strcpy(c->id_short, id);
 	else
 		c->id = cv_strdup(id);
-	c->name = cv_strdup("");
-	c->region = cv_strdup("");
-	c->industry = cv_strdup("");
-	c->rep = cv_strdup("");
-	c->territory = cv_strdup("");
+	c->name = c->region = c->industry = c->rep = c->territory = "";
 	c->since = CV_DATE_NONE;
 	c->terms_days = -1;
 	c->first_sale = c->last_sale = CV_DATE_NONE;

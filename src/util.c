@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <pthread.h>
+#define CV_X86
+#endif
+
 #include "util.h"
 
 static void (*S_oom)(void);
@@ -424,4 +430,47 @@ cv_date_parse_iso(const char *s, int32_t *days)
 		return -1;
 	*days = cv_days_from_civil(y, m, d);
 	return 0;
+}
+
+static int S_no_simd;
+
+void
+cv_test_no_simd(int on)
+{
+	S_no_simd = on;
+}
+
+#ifdef CV_X86
+static int S_avx2;
+static pthread_once_t S_avx2_once = PTHREAD_ONCE_INIT;
+
+/* AVX2, and an OS that saves the YMM registers (XCR0 bits 1 and 2). */
+static void
+S_detect_avx2(void)
+{
+	unsigned int a, b, c, d, lo, hi;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) ||
+	    !(c & bit_AVX))
+		return;
+	__asm__ ("xgetbv" : "=a" (lo), "=d" (hi) : "c" (0));
+	(void)hi;
+	if ((lo & 6) != 6)
+		return;
+	if (__get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_AVX2))
+		S_avx2 = 1;
+}
+#endif
+
+int
+cv_cpu_avx2(void)
+{
+#ifdef CV_X86
+	if (S_no_simd)
+		return 0;
+	pthread_once(&S_avx2_once, S_detect_avx2);
+	return S_avx2;
+#else
+	return 0;
+#endif
 }

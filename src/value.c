@@ -8,6 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "util.h"
 #include "value.h"
 
@@ -273,30 +277,30 @@ S_num_field(const char *s, size_t n, struct S_num *nm)
 static int
 S_fast_money(const char *s, size_t n, int64_t *minor)
 {
-	size_t i = 0, nd = 0, nf = 0;
-	int64_t u = 0;
-	int neg = 0;
+	const char *p = s, *end = s + n, *digits;
+	uint64_t u = 0;
+	unsigned d, f;
+	int neg = n > 0 && s[0] == '-';
 
-	if (n > 0 && s[0] == '-') {
-		neg = 1;
-		i = 1;
-	}
-	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, nd++)
-		if (nd < 15)
-			u = u * 10 + (s[i] - '0');
-	if (nd == 0 || nd > 15)
+	p += neg;
+	for (digits = p; p < end && (d = (unsigned char)*p - '0') < 10; p++)
+		u = u * 10 + d;
+	if (p == digits || p - digits > 15)
 		return 0;
-	if (i < n) {
-		if (s[i] != '.')
+	u *= 100;
+	if (p < end) {
+		if (*p != '.' || end - p < 2 || end - p > 3 ||
+		    (d = (unsigned char)p[1] - '0') >= 10)
 			return 0;
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9' && nf < 2; i++, nf++)
-			u = u * 10 + (s[i] - '0');
-		if (i != n || nf == 0)
-			return 0;
+		f = d * 10;
+		if (end - p == 3) {
+			if ((d = (unsigned char)p[2] - '0') >= 10)
+				return 0;
+			f += d;
+		}
+		u += f;
 	}
-	for (; nf < 2; nf++)
-		u *= 10;
-	*minor = neg ? -u : u;
+	*minor = neg ? -(int64_t)u : (int64_t)u;
 	return 1;
 }
 
@@ -338,25 +342,78 @@ S_fast_date(const char *s, size_t n, int32_t *days)
 	return cv_date_parse_iso(tmp, days) == 0;
 }
 
+/* Bytes of an id val_id keeps verbatim: 1 a digit, letter, '-' or '_'; 3
+ * an 'e' or 'E' (a spreadsheet's exponent); 0 any other. */
+static const unsigned char S_id_byte[256] = {
+	['-'] = 1, ['_'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 3, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 3, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+};
+
 /* An id of ASCII letters, digits, '-' and '_' that a spreadsheet cannot
  * have mangled (no '.', no exponent unless it starts with a letter). */
+int
+val_id_verbatim(const char *s, size_t n)
+{
+	unsigned all = 1, any = 0, b;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		b = S_id_byte[(unsigned char)s[i]];
+		all &= b;
+		any |= b;
+	}
+	return all && (!(any & 2) || (s[0] >= 'A' && s[0] <= 'Z') ||
+	    (s[0] >= 'a' && s[0] <= 'z'));
+}
+
+int
+val_id_verbatim_in(const char *s, size_t n, size_t avail)
+{
+#ifdef __SSE2__
+	if (n > 0 && n <= 16 && avail >= 16) {
+		const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+		const __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+		const __m128i dig = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		const __m128i let = _mm_sub_epi8(low, _mm_set1_epi8('a'));
+		__m128i ok;
+		unsigned want = (1u << n) - 1, e;
+
+		/* x <= k unsigned: min(x, k) == x */
+		ok = _mm_or_si128(
+		    _mm_cmpeq_epi8(_mm_min_epu8(dig, _mm_set1_epi8(9)), dig),
+		    _mm_cmpeq_epi8(_mm_min_epu8(let, _mm_set1_epi8(25)), let));
+		ok = _mm_or_si128(ok, _mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('-')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('_'))));
+		if (((unsigned)_mm_movemask_epi8(ok) & want) != want)
+			return 0;
+		e = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(low,
+		    _mm_set1_epi8('e')));
+		return !(e & want) || (s[0] >= 'A' && s[0] <= 'Z') ||
+		    (s[0] >= 'a' && s[0] <= 'z');
+	}
+#endif
+	(void)avail;
+	return val_id_verbatim(s, n);
+}
+
 static int
 S_fast_id(const char *s, size_t n, char *out, size_t cap)
 {
-	size_t i;
-	int e = 0;
-
-	if (n == 0 || n >= cap)
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == 'e' || c == 'E')
-			e = 1;
-		else if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-		    (c >= 'a' && c <= 'z') || c == '-' || c == '_'))
-			return 0;
-	}
-	if (e && !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+	if (n >= cap || !val_id_verbatim(s, n))
 		return 0;
 	memcpy(out, s, n);
 	out[n] = '\0';
@@ -861,6 +918,23 @@ val_text_cut(const char *s, size_t n, char *out, size_t cap)
 	if (cap == 0)
 		return 0;
 	while (p < end) {
+		unsigned char b = (unsigned char)*p;
+
+		/* Visible ASCII, and the 3-byte sequences of U+4000-U+9FFF
+		 * (leads E4-E9: most CJK, none a space), go straight. */
+		k = b > 0x20 && b < 0x7F ? 1 : b >= 0xE4 && b <= 0xE9 &&
+		    end - p >= 3 && ((unsigned char)p[1] & 0xC0) == 0x80 &&
+		    ((unsigned char)p[2] & 0xC0) == 0x80 ? 3 : 0;
+		if (k > 0) {
+			if (o + (pend && o > 0) + k + 1 > cap)
+				break;
+			if (pend && o > 0)
+				out[o++] = ' ';
+			pend = 0;
+			while (k-- > 0)
+				out[o++] = *p++;
+			continue;
+		}
 		q = p;
 		cp = cv_utf8_next(&p, end);
 		if (cp < 0) {

@@ -201,6 +201,185 @@ test_value_fast_paths(void **state)
 	model_free(&m);
 }
 
+/* model_hash reads the tail of an id with one 8-byte load, and
+ * model_hash_short takes a short id as a word: both must give the hash of
+ * the bytes taken one at a time. */
+static uint64_t
+S_ref_hash(const char *s, size_t n)
+{
+	const uint64_t k = 0xFF51AFD7ED558CCDULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n, w;
+	size_t i, j;
+
+	for (i = 0; i < n; i += 8) {
+		w = 0;
+		for (j = 0; j < 8 && i + j < n; j++)
+			w |= (uint64_t)(unsigned char)s[i + j] << (8 * j);
+		h = (h ^ w) * k;
+		h ^= h >> 32;
+	}
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 32);
+}
+
+static void
+test_model_hash_and_texts(void **state)
+{
+	char s[48], pad[8];
+	size_t n, i;
+	uint64_t w;
+	struct model m;
+	const char *a, *b, *c;
+
+	(void)state;
+	for (i = 0; i < sizeof(s); i++)
+		s[i] = (char)(0x41 + i * 37 % 190);
+	for (n = 0; n <= 40; n++) {
+		/* the same bytes at every alignment */
+		for (i = 0; i < 8; i++)
+			assert_true(model_hash(s + i, n) == S_ref_hash(s + i, n));
+		if (n > 0 && n < 8) {
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, s, n);
+			memcpy(&w, pad, 8);
+			assert_true(model_hash_short(w, n) == S_ref_hash(s, n));
+		}
+	}
+	model_init(&m, 20000, 4);
+	a = model_text_shared(&m, "East region", 4);
+	b = model_text_shared(&m, "East", 4);
+	c = model_text(&m, "East", 4);
+	assert_string_equal(a, "East");
+	assert_ptr_equal(a, b);		/* one copy */
+	assert_ptr_not_equal(a, c);
+	assert_string_equal(c, "East");
+	assert_string_equal(model_text_shared(&m, "", 0), "");
+	/* enough to grow the index and fill a text block */
+	for (i = 0; i < 3000; i++) {
+		snprintf(s, sizeof(s), "rep %zu with a longer name", i % 1000);
+		a = model_text_shared(&m, s, strlen(s));
+		assert_string_equal(a, s);
+		if (i >= 1000)
+			assert_ptr_equal(a, model_text_shared(&m, s, strlen(s)));
+		c = model_text(&m, s, strlen(s));
+		assert_string_equal(c, s);
+	}
+	assert_int_equal(m.n_tused, 1001);
+	model_free(&m);
+}
+
+/* val_id_verbatim_in (16 bytes at a time) against val_id_verbatim, and
+ * both against val_id: an id said to be verbatim comes back unchanged. */
+static void
+test_id_verbatim(void **state)
+{
+	static const char al[] = "09AZaz-_eE@[`{/:. \x80\xC5\xE5\x7F\xFF\x1F";
+	char s[32], out[64];
+	unsigned long seed = 5;
+	size_t n, i;
+	int it, v;
+
+	(void)state;
+	for (it = 0; it < 200000; it++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		n = (seed >> 33) % 18;
+		for (i = 0; i < sizeof(s); i++) {
+			seed = seed * 6364136223846793005UL +
+			    1442695040888963407UL;
+			s[i] = (seed >> 40) % 4 == 0 ? (char)(seed >> 20) :
+			    al[(seed >> 33) % (sizeof(al) - 1)];
+		}
+		v = val_id_verbatim(s, n);
+		assert_int_equal(val_id_verbatim_in(s, n, sizeof(s)), v);
+		assert_int_equal(val_id_verbatim_in(s, n, n), v);
+		if (v) {
+			assert_int_equal(val_id(s, n, out, sizeof(out)), 0);
+			assert_int_equal(strlen(out), n);
+			assert_memory_equal(out, s, n);
+		}
+	}
+	assert_int_equal(val_id_verbatim("C003267", 7), 1);
+	assert_int_equal(val_id_verbatim("E5", 2), 1);
+	assert_int_equal(val_id_verbatim("5E", 2), 0);
+	assert_int_equal(val_id_verbatim("1.5", 3), 0);
+	assert_int_equal(val_id_verbatim("", 0), 0);
+}
+
+/* val_text_cut copies visible ASCII and most CJK without decoding them:
+ * the same result as decoding every character. */
+static size_t
+S_ref_text_cut(const char *s, size_t n, char *out, size_t cap)
+{
+	const char *p = s, *q, *end = s + n;
+	size_t o = 0, k;
+	int pend = 0;
+	long cp;
+
+	while (p < end) {
+		q = p;
+		cp = cv_utf8_next(&p, end);
+		if (cp < 0) {
+			p = q + 1;
+			continue;
+		}
+		if (cp == 0xFEFF || cp == 0x200B)
+			continue;
+		if (cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' ||
+		    cp == 0xA0 || cp == 0x3000 || cp == 0x2007 || cp == 0x2009 ||
+		    cp == 0x202F || cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			pend = 1;
+			continue;
+		}
+		k = (size_t)(p - q);
+		if (o + (pend && o > 0) + k + 1 > cap)
+			break;
+		if (pend && o > 0)
+			out[o++] = ' ';
+		pend = 0;
+		memcpy(out + o, q, k);
+		o += k;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+static void
+test_text_cut_fast(void **state)
+{
+	static const char *const atoms[] = { "a", "Z", " ", "\t", "\x01",
+		"\xE5\xAE\xA2", "\xE4\xB8\x80", "\xE9\xBF\xBF",
+		"\xE3\x80\x80", "\xC2\xA0", "\xEF\xBB\xBF", "\xE2\x80\x8B",
+		"\xE4\xB8", "\xE9", "\xFF", "\xC3\xA9", "\xF0\x9F\x98\x80",
+		"\xE4\x41\x80", "~", "\x7F", "\xC2\x85" };
+	char s[64], a[40], b[40];
+	unsigned long seed = 11;
+	size_t n, cap, k;
+	int it, j, na;
+
+	(void)state;
+	for (it = 0; it < 100000; it++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		na = (int)((seed >> 33) % 12);
+		n = 0;
+		for (j = 0; j < na; j++) {
+			const char *at;
+
+			seed = seed * 6364136223846793005UL +
+			    1442695040888963407UL;
+			at = atoms[(seed >> 33) % (sizeof(atoms) /
+			    sizeof(atoms[0]))];
+			k = strlen(at);
+			memcpy(s + n, at, k);
+			n += k;
+		}
+		cap = 1 + (seed >> 50) % 30;
+		assert_int_equal(val_text_cut(s, n, a, cap),
+		    S_ref_text_cut(s, n, b, cap));
+		assert_string_equal(a, b);
+	}
+}
+
 static void
 test_config(void **state)
 {
@@ -646,6 +825,9 @@ main(void)
 		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_value_fast_paths),
+		cmocka_unit_test(test_model_hash_and_texts),
+		cmocka_unit_test(test_id_verbatim),
+		cmocka_unit_test(test_text_cut_fast),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_labels_match_policies),
