@@ -465,15 +465,20 @@ S_abs(int64_t v)
 static int
 S_money_budget(struct reader *r, int f, int64_t a, int64_t b, int64_t c)
 {
-	uint64_t need = S_abs(a), lim = (uint64_t)INT64_MAX;
+	const uint64_t lim = (uint64_t)INT64_MAX;
+	uint64_t v[3], need = 0;
 	char tmp[256];
+	int i;
 
-	if (S_abs(b) > lim - need)
-		goto over;
-	need += S_abs(b);
-	if (S_abs(c) > lim - need)
-		goto over;
-	need += S_abs(c);
+	/* |INT64_MIN| is over the limit by itself. */
+	v[0] = S_abs(a);
+	v[1] = S_abs(b);
+	v[2] = S_abs(c);
+	for (i = 0; i < 3; i++) {
+		if (v[i] > lim - need)
+			goto over;
+		need += v[i];
+	}
 	if (need > lim - *r->money_used)
 		goto over;
 	*r->money_used += need;
@@ -1174,7 +1179,7 @@ S_header(struct reader *r)
 			}
 		}
 	}
-	r->n_header = r->nf;
+	r->n_header = r->nf_all;	/* columns past MAX_FIELDS: counted only */
 	h = cv_calloc(r->nf + 1, sizeof(*h));
 	hcut = cv_calloc(r->nf + 1, sizeof(*hcut));
 	for (i = 0; i < r->nf; i++)
@@ -1262,7 +1267,7 @@ S_end_row(struct reader *r)
 		S_reject(r, -1, D_FIELD_COUNT, r->nf_all, r->n_header);
 		return;
 	}
-	for (i = 0; i < r->n_header; i++) {
+	for (i = 0; i < r->n_header && i < r->nf; i++) {
 		const char *s = r->row.data + r->off[i];
 		if (!r->plain && memchr(s, '\0', r->len[i]) != NULL) {
 			S_reject_at(r, (long)i + 1, 0, D_FIELD_NUL);
@@ -1656,11 +1661,8 @@ S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
 	cp = S_fast_field(r, F_PRICE, s, len, nd, &p, &n);
 	if (cq < 0 || (cq == 1 && cp != 1))
 		return -1;
-	if (day != r->ms_day || r->ms_slot == INT32_MIN) {
-		r->ms_day = day;
-		r->ms_slot = model_month_slot(r->m, day);
-	}
-	slot = r->ms_slot;
+	slot = day == r->ms_day && r->ms_slot != INT32_MIN ? r->ms_slot :
+	    model_month_slot(r->m, day);
 	if (slot >= 0 && amount >= 0) {
 		switch (S_fast_field(r, F_INVOICE, s, len, nd, &p, &n)) {
 		case 1:
@@ -1679,11 +1681,14 @@ S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
 	/* S_money_budget, whose reject the general way gives. */
 	ua = S_abs(amount);
 	uc = S_abs(cost);
-	if (uc > (uint64_t)INT64_MAX - ua ||
+	if (ua > (uint64_t)INT64_MAX || uc > (uint64_t)INT64_MAX - ua ||
 	    ua + uc > (uint64_t)INT64_MAX - *r->money_used)
 		return -1;
-	*r->money_used += ua + uc;
 
+	/* Accepted: nothing above changed the reader. */
+	*r->money_used += ua + uc;
+	r->ms_day = day;
+	r->ms_slot = slot;
 	r->st->rows_read++;
 	r->row_line = r->rec_line;
 	sl = &q->e[q->pushed & (S_RING - 1)];

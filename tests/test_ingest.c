@@ -644,6 +644,88 @@ test_short_and_long_ids(void **state)
 }
 
 /*
+ * The sum of |money| of a run must stay within INT64_MAX.  |INT64_MIN| is
+ * over it by itself: two such amounts must not cancel out in the budget
+ * (the general way and the fast path alike).
+ */
+static void
+test_money_budget_int64_min(void **state)
+{
+	static const char text[] =
+	    "date,invoice,customer,amount,cost\n"
+	    "2024-03-05,I1,C1,1.00,\n"
+	    "2024-03-05,I1,C1,-92233720368547758.08,-92233720368547758.08\n"
+	    "2024-03-05,I1,C1,-92233720368547758.08,-92233720368547758.08\n"
+	    "2024-03-05,I1,C1,-92233720368547758.08,\n"
+	    "2024-03-05,I1,C1,2.00,-92233720368547758.08\n"
+	    "2024-03-05,I1,C1,3.00,\n";
+	struct S_run t;
+	int csv_only, i;
+
+	(void)state;
+	for (csv_only = 0; csv_only < 2; csv_only++) {
+		S_csv_only = csv_only;
+		RUN(&t, text, 0);
+		S_csv_only = 0;
+		assert_int_equal(t.m.inputs[0].rows_accepted, 2);
+		assert_int_equal(t.m.inputs[0].rows_rejected, 4);
+		for (i = 0; i < 4; i++) {
+			const struct diag_msg *g = S_msg(&t, D_ROW_REJECTED, i);
+
+			assert_non_null(g);
+			assert_int_equal(g->line, 3 + (long)i);
+			assert_non_null(strstr(g->text, "would overflow"));
+		}
+		assert_int_equal(t.m.revenue_total, 400);
+		S_done(&t);
+	}
+}
+
+/*
+ * A header of more columns than a row keeps (MAX_FIELDS, 256): rows of
+ * the header's width are read, not rejected for their field count.
+ */
+static void
+test_wide_header(void **state)
+{
+	struct buf b;
+	struct S_run t;
+	char cell[16];
+	int i, line, csv_only;
+
+	(void)state;
+	buf_init(&b);
+	buf_add(&b, "date,customer,amount", 20);
+	for (i = 3; i < 300; i++) {
+		snprintf(cell, sizeof(cell), ",x%d", i);
+		buf_add(&b, cell, strlen(cell));
+	}
+	buf_add(&b, "\n", 1);
+	for (line = 0; line < 3; line++) {
+		buf_add(&b, "2024-03-05,C1,1.50", 18);
+		for (i = 3; i < 300; i++)
+			buf_add(&b, line == 1 ? ",\"q\"" : ",v", line == 1 ? 4 : 2);
+		buf_add(&b, "\n", 1);
+	}
+	buf_add(&b, "2024-03-05,C1,1.50,too,few\n", 27);
+	for (csv_only = 0; csv_only < 2; csv_only++) {
+		S_csv_only = csv_only;
+		S_ingest(&t, b.data, b.len, 0);
+		S_csv_only = 0;
+		assert_int_equal(t.rc, 0);
+		assert_int_equal(t.m.inputs[0].rows_read, 4);
+		assert_int_equal(t.m.inputs[0].rows_accepted, 3);
+		assert_int_equal(t.m.inputs[0].rows_rejected, 1);
+		assert_int_equal(S_msg(&t, D_ROW_REJECTED, 0)->line, 5);
+		assert_non_null(strstr(S_msg(&t, D_ROW_REJECTED, 0)->text,
+		    "300"));
+		assert_int_equal(t.m.revenue_total, 450);
+		S_done(&t);
+	}
+	buf_free(&b);
+}
+
+/*
  * Common sales lines are queued without building their row (S_sale_fast);
  * every other line goes the general way.  On random files of lines with
  * every sales field, made of good values and of values that need the
@@ -836,6 +918,8 @@ main(void)
 		cmocka_unit_test(test_orders_from_invoice_ids),
 		cmocka_unit_test(test_short_and_long_ids),
 		cmocka_unit_test(test_sales_fast_path_matches),
+		cmocka_unit_test(test_money_budget_int64_min),
+		cmocka_unit_test(test_wide_header),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
