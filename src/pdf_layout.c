@@ -880,6 +880,63 @@ S_fontdef(HPDF_Font font)
 	return attr->fontdef;
 }
 
+/*
+ * libharu 2.3.0 gives its UTF-8 Type0 font a ToUnicode stream that is a
+ * CID CMap ("begincidrange <0000> <FFFF> 0", every code to CID 0), not a
+ * map to Unicode: viewers must guess the text, and poppler warns once per
+ * text run.  The codes this font draws are the UTF-16 code units of BMP
+ * characters (see "page content" below), so the right map is the
+ * identity: one bfrange per first byte (a range may not cross one),
+ * surrogates left out, at most 100 ranges per block as the CMap
+ * specification asks.
+ */
+static void
+S_fix_tounicode(HPDF_Font font)
+{
+	HPDF_Dict cm = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+	HPDF_Stream st;
+	char line[48];
+	int hi, n, k;
+
+	if (cm == NULL || (st = cm->stream) == NULL)
+		return;
+	/* The dictionary of a ToUnicode stream needs only its length. */
+	HPDF_Dict_RemoveElement(cm, "Type");
+	HPDF_Dict_RemoveElement(cm, "CMapName");
+	HPDF_Dict_RemoveElement(cm, "CIDSystemInfo");
+	HPDF_Dict_RemoveElement(cm, "WMode");
+	HPDF_MemStream_FreeData(st);
+	HPDF_Stream_WriteStr(st,
+	    "/CIDInit /ProcSet findresource begin\n"
+	    "12 dict begin\n"
+	    "begincmap\n"
+	    "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) "
+	    "/Supplement 0 >> def\n"
+	    "/CMapName /Adobe-Identity-UCS def\n"
+	    "/CMapType 2 def\n"
+	    "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+	for (hi = 0; hi < 256; hi += k) {
+		/* ranges hi .. hi + k - 1, skipping D8-DF */
+		for (n = 0, k = 0; hi + k < 256 && n < 100; k++)
+			n += !(hi + k >= 0xD8 && hi + k <= 0xDF);
+		snprintf(line, sizeof(line), "%d beginbfrange\n", n);
+		HPDF_Stream_WriteStr(st, line);
+		for (n = hi; n < hi + k; n++) {
+			if (n >= 0xD8 && n <= 0xDF)
+				continue;
+			snprintf(line, sizeof(line), "<%02X00> <%02XFF> <%02X00>\n",
+			    n, n, n);
+			HPDF_Stream_WriteStr(st, line);
+		}
+		HPDF_Stream_WriteStr(st, "endbfrange\n");
+	}
+	HPDF_Stream_WriteStr(st,
+	    "endcmap\n"
+	    "CMapName currentdict /CMap defineresource pop\n"
+	    "end\n"
+	    "end\n");
+}
+
 struct pl_doc *
 pl_doc_new(const char *font_path, int ttc_index, char *err, size_t errsz)
 {
@@ -931,6 +988,7 @@ pl_doc_new(const char *font_path, int ttc_index, char *err, size_t errsz)
 		return NULL;
 	}
 	doc->fontdef = S_fontdef(doc->font);
+	S_fix_tounicode(doc->font);
 	doc->zq = S_zq_new();
 	return doc;
 }

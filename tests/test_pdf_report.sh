@@ -41,6 +41,15 @@ for l in zh-CN zh-TW en; do
 	check "$l: report.pdf written" test -s "$T/$l/report.pdf"
 done
 
+# a real ToUnicode map (libharu's is a CID map): text comes out with no
+# warning, and every text code maps to itself
+for l in zh-CN zh-TW en; do
+	pdftotext "$T/$l/report.pdf" "$T/$l.txt" 2>"$T/$l.pdftotext.err"
+	check "$l: pdftotext without warnings" test ! -s "$T/$l.pdftotext.err"
+done
+check "ToUnicode is a bfrange map" sh -c "qpdf --qdf --object-streams=disable \
+    '$T/zh-CN/report.pdf' - 2>/dev/null | grep -a -q '<4E00> <4EFF> <4E00>'"
+
 P=$T/zh-CN/report.pdf
 for s in 目录 执行摘要 主要发现 与上期相比的主要变化 客户分级 帕累托分析 \
     销售量 生命周期与价值分组 风险客户清单 差异化客户政策 等级变动分析 \
