@@ -1612,8 +1612,7 @@ S_fast_field(const struct reader *r, int f, const char *s, size_t len,
  * header, the date of the line before, an amount and a cost (or none) as
  * val_money reads them, and ids that val_id keeps verbatim.  The line gets
  * exactly the values S_sale_parse would give it.  Any other line returns
- * -1 before anything changes, and goes the general way (S_end_row); so do
- * all lines after an invalid byte sequence (the row check for U+FFFD).
+ * -1 before anything changes, and goes the general way (S_end_row).
  * Returns 0 when the line was queued.
  */
 static int
@@ -1628,7 +1627,11 @@ S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
 	int32_t day;
 	int have_cost = 0, slot, cq, cp;
 
-	if (q == NULL || nd + 1 != r->n_header || r->bad_seq > 0)
+	if (q == NULL || nd + 1 != r->n_header)
+		return -1;
+	/* After an invalid sequence, S_end_row rejects a field holding the
+	 * U+FFFD that replaced it; fields are the line less ASCII bytes. */
+	if (r->bad_seq > 0 && memmem(s, len, "\xEF\xBF\xBD", 3) != NULL)
 		return -1;
 	if (S_fast_field(r, F_DATE, s, len, nd, &p, &n) != 1 ||
 	    n != r->dc_len || r->dc_field != F_DATE ||

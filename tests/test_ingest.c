@@ -762,10 +762,10 @@ test_sales_fast_path_matches(void **state)
 	static const char *const ucosts[] = { "", "", "", "", "2.00", "y",
 		" " };
 	static const char *const regions[] = { "\xE5\x8D\x8E\xE4\xB8\x9C",
-		"", "x y" };
+		"", "x y", "\xE5\x8D", "\xFF", "\xEF\xBF\xBD" };
 	static const char *const *const cols[] = { dates, invs, ids, qtys,
 		prices, amounts, costs, ucosts, regions };
-	static const size_t ncol[] = { 12, 16, 22, 8, 6, 21, 9, 7, 3 };
+	static const size_t ncol[] = { 12, 16, 22, 8, 6, 21, 9, 7, 6 };
 	unsigned long seed = 977;
 	int iter;
 
