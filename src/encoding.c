@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct enc_reader {
 	int guessed;		/* not BOM-marked, not UTF-8: the legacy encoding */
 	int eof;		/* read(2) returned 0 */
 	int err;		/* read(2) failed: errno */
+	const uint32_t *tab;	/* two-byte characters (S_dbcs_table), or NULL */
 	struct cv_sha256 sha;	/* of the bytes read so far */
 	uint64_t in_pos;	/* file offset of in[0] */
 	size_t in_off;		/* bytes of in[] already consumed */
@@ -269,10 +271,155 @@ S_valid_avx2(const unsigned char *p, size_t n)
 
 #endif
 
+static int S_no_table;	/* tests: iconv for every character */
+
 void
 enc_test_portable(int on)
 {
 	cv_test_no_simd(on);
+	S_no_table = on;
+}
+
+/*
+ * GB18030, Big5 and CP950 text is mostly ASCII and two-byte characters,
+ * and glibc's iconv, which converts through UCS-4, took three quarters of
+ * the reader thread on a GB18030 file.  The two-byte characters are
+ * decoded from a table that iconv itself fills once per encoding: for each
+ * lead 0x81-0xFE and trail 0x40-0xFE, the UTF-8 iconv gives for the pair
+ * alone (these encodings keep no state, so a pair reads the same in any
+ * text) when that is one character of at most 3 bytes; 0 when iconv must
+ * decide (no such pair, a four-byte GB18030 start, a character outside
+ * the BMP).  Entries are the UTF-8 bytes, low byte first, and the length
+ * in the top byte.
+ */
+#define S_LEAD0 0x81
+#define S_TRAIL0 0x40
+#define S_NTRAIL (0xFF - S_TRAIL0)
+#define S_TABN ((0xFF - S_LEAD0) * S_NTRAIL)
+
+static pthread_mutex_t S_tab_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t *S_tabs[3];	/* GB18030, BIG5, CP950 */
+static int S_tab_done[3];
+
+/* iconv's UTF-8 for in[0..n) alone, if it is exactly one character. */
+static size_t
+S_iconv_one(iconv_t cd, const char *in, size_t n, char out[8])
+{
+	char *ip = (char *)(uintptr_t)in, *op = out;
+	size_t il = n, ol = 8, len;
+
+	iconv(cd, NULL, NULL, NULL, NULL);
+	if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 || il != 0 ||
+	    ol == 8 ||
+	    S_utf8_seq((const unsigned char *)out, 8 - ol, &len) != 0 ||
+	    len != 8 - ol)
+		return 0;
+	return len;
+}
+
+static uint32_t *
+S_dbcs_build(enum enc_kind kind)
+{
+	iconv_t cd = iconv_open("UTF-8", enc_kind_name(kind));
+	uint32_t *tab;
+	char in[2], out[8];
+	unsigned c, t;
+	size_t n;
+
+	if (cd == (iconv_t)-1)
+		return NULL;
+	/* The table path copies ASCII: iconv must too. */
+	for (c = 0; c < 0x80; c++) {
+		in[0] = (char)c;
+		if (S_iconv_one(cd, in, 1, out) != 1 || out[0] != in[0]) {
+			iconv_close(cd);
+			return NULL;
+		}
+	}
+	tab = cv_calloc(S_TABN, sizeof(*tab));
+	for (c = S_LEAD0; c <= 0xFE; c++)
+		for (t = S_TRAIL0; t <= 0xFE; t++) {
+			in[0] = (char)c;
+			in[1] = (char)t;
+			if ((n = S_iconv_one(cd, in, 2, out)) == 0 || n > 3)
+				continue;
+			tab[(c - S_LEAD0) * S_NTRAIL + (t - S_TRAIL0)] =
+			    (uint32_t)n << 24 |
+			    (uint32_t)(unsigned char)out[0] |
+			    (n > 1 ? (uint32_t)(unsigned char)out[1] << 8 : 0) |
+			    (n > 2 ? (uint32_t)(unsigned char)out[2] << 16 : 0);
+		}
+	iconv_close(cd);
+	return tab;
+}
+
+/* The table of a two-byte encoding (kept to the end), or NULL. */
+static const uint32_t *
+S_dbcs_table(enum enc_kind kind)
+{
+	int i = kind == ENC_GB18030 ? 0 : kind == ENC_BIG5 ? 1 :
+	    kind == ENC_CP950 ? 2 : -1;
+	const uint32_t *tab;
+
+	if (i < 0 || S_no_table)
+		return NULL;
+	pthread_mutex_lock(&S_tab_mu);
+	if (!S_tab_done[i]) {
+		S_tabs[i] = S_dbcs_build(kind);
+		S_tab_done[i] = 1;
+	}
+	tab = S_tabs[i];
+	pthread_mutex_unlock(&S_tab_mu);
+	return tab;
+}
+
+/*
+ * Decode in[in_off..in_len) into *op (*ol bytes free) with the table, up
+ * to a byte it does not cover (iconv's turn) or a full output.
+ */
+static void
+S_dbcs_run(struct enc_reader *r, char **op, size_t *ol)
+{
+	const unsigned char *p = (const unsigned char *)r->in + r->in_off;
+	const unsigned char *e = (const unsigned char *)r->in + r->in_len;
+	char *o = *op, *oe = *op + *ol;
+	uint64_t w;
+	uint32_t v;
+	unsigned c, t;
+
+	while (p < e) {
+		if (e - p >= 8 && oe - o >= 8) {
+			memcpy(&w, p, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				memcpy(o, p, 8);	/* eight ASCII bytes */
+				o += 8;
+				p += 8;
+				continue;
+			}
+		}
+		c = *p;
+		if (c < 0x80) {
+			if (o == oe)
+				break;
+			*o++ = (char)c;
+			p++;
+			continue;
+		}
+		if (e - p < 2 || oe - o < 3 || c < S_LEAD0 || c > 0xFE)
+			break;
+		t = p[1];
+		if (t < S_TRAIL0 || t > 0xFE || (v = r->tab[(c - S_LEAD0) *
+		    S_NTRAIL + (t - S_TRAIL0)]) == 0)
+			break;
+		o[0] = (char)v;
+		o[1] = (char)(v >> 8);
+		o[2] = (char)(v >> 16);
+		o += v >> 24;
+		p += 2;
+	}
+	r->in_off = (size_t)((const char *)p - r->in);
+	*ol -= (size_t)(o - *op);
+	*op = o;
 }
 
 /*
@@ -449,21 +596,44 @@ static enum S_step
 S_step_iconv(struct enc_reader *r, char *dst, size_t cap, size_t *produced)
 {
 	char *ip, *op = dst;
+	const char *nl;
 	size_t il, ol = cap, rc, skip;
 	enum S_step step;
+	int whole = 0;		/* iconv gets all the input, not a line */
 
 	for (;;) {
+		if (r->tab != NULL && !whole) {
+			S_dbcs_run(r, &op, &ol);
+			if (r->in_off == r->in_len) {
+				step = S_DONE;
+				break;
+			}
+		}
 		ip = r->in + r->in_off;
 		il = r->in_len - r->in_off;
+		/* With a table, iconv reads only to the end of the line: no
+		 * character holds a '\n', and the next line goes back to the
+		 * table. */
+		nl = r->tab != NULL && !whole ? memchr(ip, '\n', il) : NULL;
+		if (nl != NULL)
+			il = (size_t)(nl + 1 - ip);
 		rc = iconv(r->cd, &ip, &il, &op, &ol);
 		r->in_off = (size_t)(ip - r->in);
 		if (rc != (size_t)-1) {
+			if (r->in_off < r->in_len)
+				continue;	/* a line done: the next */
 			step = S_DONE;
 			break;
 		}
 		if (errno == E2BIG) {
 			step = S_FULL;
 			break;
+		}
+		if (errno == EINVAL && nl != NULL && !whole) {
+			/* Incomplete before the line end: let iconv see it all,
+			 * as it would without the table. */
+			whole = 1;
+			continue;
 		}
 		if (errno == EINVAL && !r->eof) {
 			step = S_NEED_MORE;
@@ -627,6 +797,7 @@ S_decide(struct enc_reader *r, int forced, enum enc_kind legacy, int seekable)
 		r->cd = iconv_open("UTF-8", enc_kind_name(r->kind));
 		if (r->cd == (iconv_t)-1)
 			return EINVAL;
+		r->tab = S_dbcs_table(r->kind);
 	}
 	return 0;
 }

@@ -385,6 +385,69 @@ test_chunk_edges(void **state)
 	free(wtmp);
 }
 
+/*
+ * Two-byte characters of GB18030, Big5 and CP950 come from a table that
+ * iconv fills; everything else (four-byte GB18030, invalid and cut-short
+ * sequences) goes through iconv to the end of its line.  On random text of
+ * ASCII, valid pairs, four-byte starts, stray bytes and line ends, decoded
+ * with every read size, the table way and iconv alone must give the same
+ * bytes and the same count of replaced sequences.
+ */
+static void
+test_dbcs_table_matches_iconv(void **state)
+{
+	static const char *const encs[] = { "GB18030", "BIG5", "CP950" };
+	static const char *const atoms[] = { "a", "1,", "\n", "\r\n", " ",
+		"\xB0\xA1", "\xD6\xD0", "\xA4\x40", "\xA5\x5B", "\xF9\xFE",
+		"\x81\x30\x81\x30", "\x95\x32\x82\x36", "\x81\x30", "\x81",
+		"\xFE", "\x80", "\xFF", "\xA1\x7F", "\xC6\xA1", "\x81\x0A",
+		"\x84\x31\xA4\x39", "\xA3\xA0", "\xAA\xFE", "\x00",
+		"\xB0?", "\x82?", "\xA4~" };
+	char *tmp = S_tmpname();
+	unsigned long seed = 31;
+	size_t e, k, it, n, i;
+
+	(void)state;
+	for (e = 0; e < sizeof(encs) / sizeof(encs[0]); e++)
+		for (it = 0; it < 40; it++) {
+			char text[3000];
+			struct S_bytes a, b;
+			uint64_t bad_a, bad_b;
+
+			for (n = 0; n < sizeof(text) - 8;) {
+				const char *at;
+				size_t len;
+
+				seed = seed * 6364136223846793005UL +
+				    1442695040888963407UL;
+				/* mostly good pairs and ASCII */
+				i = (seed >> 33) % 4 != 0 ? (seed >> 40) % 10 :
+				    (seed >> 40) % (sizeof(atoms) / sizeof(atoms[0]));
+				at = atoms[i];
+				len = strcmp(at, "\x00") == 0 ? 1 : strlen(at);
+				memcpy(text + n, at, len);
+				n += len;
+			}
+			S_write(tmp, text, n);
+			for (k = 0; k < S_ncaps; k++) {
+				enc_test_portable(0);
+				a = S_decode(tmp, encs[e], NULL, S_caps[k], NULL, 0,
+				    &bad_a);
+				enc_test_portable(1);
+				b = S_decode(tmp, encs[e], NULL, S_caps[k], NULL, 0,
+				    &bad_b);
+				enc_test_portable(0);
+				assert_int_equal(bad_a, bad_b);
+				assert_int_equal(a.n, b.n);
+				assert_memory_equal(a.p, b.p, a.n);
+				free(a.p);
+				free(b.p);
+			}
+		}
+	unlink(tmp);
+	free(tmp);
+}
+
 /* Random bytes in every encoding: no crash, output valid UTF-8. */
 static void
 test_garbage(void **state)
@@ -552,6 +615,7 @@ main(void)
 		cmocka_unit_test(test_invalid_byte),
 		cmocka_unit_test(test_truncated_and_odd),
 		cmocka_unit_test(test_chunk_edges),
+		cmocka_unit_test(test_dbcs_table_matches_iconv),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_valid_prefix_simd),
