@@ -36,6 +36,7 @@ struct enc_reader {
 	int eof;		/* read(2) returned 0 */
 	int err;		/* read(2) failed: errno */
 	const uint32_t *tab;	/* two-byte characters (S_dbcs_table), or NULL */
+	size_t stop;		/* with tab: the end of the line iconv is in */
 	struct cv_sha256 sha;	/* of the bytes read so far */
 	uint64_t in_pos;	/* file offset of in[0] */
 	size_t in_off;		/* bytes of in[] already consumed */
@@ -502,6 +503,7 @@ S_refill(struct enc_reader *r)
 		r->in_len -= r->in_off;
 		r->in_off = 0;
 	}
+	r->stop = 0;		/* look for the line end again */
 	if (r->eof || r->in_len == S_INSZ)
 		return 0;
 	do
@@ -599,24 +601,28 @@ S_step_iconv(struct enc_reader *r, char *dst, size_t cap, size_t *produced)
 	const char *nl;
 	size_t il, ol = cap, rc, skip;
 	enum S_step step;
-	int whole = 0;		/* iconv gets all the input, not a line */
+	int lines = r->tab != NULL;	/* the table, and iconv to line ends */
 
 	for (;;) {
-		if (r->tab != NULL && !whole) {
+		/*
+		 * With a table, iconv takes over where the table has no answer,
+		 * up to the end of that line (no character holds a '\n'; an
+		 * invalid byte does not send the rest of the line back to the
+		 * table), and the next line goes back to the table.
+		 */
+		if (lines && r->in_off >= r->stop) {
 			S_dbcs_run(r, &op, &ol);
 			if (r->in_off == r->in_len) {
 				step = S_DONE;
 				break;
 			}
+			nl = memchr(r->in + r->in_off, '\n',
+			    r->in_len - r->in_off);
+			r->stop = nl != NULL ? (size_t)(nl + 1 - r->in) :
+			    r->in_len;
 		}
 		ip = r->in + r->in_off;
-		il = r->in_len - r->in_off;
-		/* With a table, iconv reads only to the end of the line: no
-		 * character holds a '\n', and the next line goes back to the
-		 * table. */
-		nl = r->tab != NULL && !whole ? memchr(ip, '\n', il) : NULL;
-		if (nl != NULL)
-			il = (size_t)(nl + 1 - ip);
+		il = (lines ? r->stop : r->in_len) - r->in_off;
 		rc = iconv(r->cd, &ip, &il, &op, &ol);
 		r->in_off = (size_t)(ip - r->in);
 		if (rc != (size_t)-1) {
@@ -629,10 +635,10 @@ S_step_iconv(struct enc_reader *r, char *dst, size_t cap, size_t *produced)
 			step = S_FULL;
 			break;
 		}
-		if (errno == EINVAL && nl != NULL && !whole) {
-			/* Incomplete before the line end: let iconv see it all,
-			 * as it would without the table. */
-			whole = 1;
+		if (errno == EINVAL && lines && r->stop < r->in_len) {
+			/* Incomplete before the line end: let iconv see all the
+			 * input from here, as it would without the table. */
+			lines = 0;
 			continue;
 		}
 		if (errno == EINVAL && !r->eof) {

@@ -410,6 +410,9 @@ test_dbcs_table_matches_iconv(void **state)
 	(void)state;
 	for (e = 0; e < sizeof(encs) / sizeof(encs[0]); e++)
 		for (it = 0; it < 40; it++) {
+			/* every fourth text has no '\n' (CR line ends) */
+			int no_lf = it % 4 == 3;
+
 			char text[3000];
 			struct S_bytes a, b;
 			uint64_t bad_a, bad_b;
@@ -425,6 +428,8 @@ test_dbcs_table_matches_iconv(void **state)
 				    (seed >> 40) % (sizeof(atoms) / sizeof(atoms[0]));
 				at = atoms[i];
 				len = strcmp(at, "\x00") == 0 ? 1 : strlen(at);
+				if (no_lf && memchr(at, '\n', len) != NULL)
+					at = "\r", len = 1;
 				memcpy(text + n, at, len);
 				n += len;
 			}
