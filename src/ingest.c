@@ -460,32 +460,45 @@ S_abs(int64_t v)
 /*
  * Every money aggregate of the run is a sum of accepted values or their
  * negations, so keeping the sum of absolute values within INT64_MAX rules
- * out overflow everywhere.  Reject the row (naming field f) otherwise.
+ * out overflow everywhere.  S_budget_need: in *need, what a row of the
+ * values a, b and c adds to that sum; -1 when it would go over
+ * (|INT64_MIN| does by itself).
  */
 static int
-S_money_budget(struct reader *r, int f, int64_t a, int64_t b, int64_t c)
+S_budget_need(const struct reader *r, int64_t a, int64_t b, int64_t c,
+    uint64_t *need)
 {
 	const uint64_t lim = (uint64_t)INT64_MAX;
-	uint64_t v[3], need = 0;
-	char tmp[256];
+	uint64_t v[3], sum = 0;
 	int i;
 
-	/* |INT64_MIN| is over the limit by itself. */
 	v[0] = S_abs(a);
 	v[1] = S_abs(b);
 	v[2] = S_abs(c);
 	for (i = 0; i < 3; i++) {
-		if (v[i] > lim - need)
-			goto over;
-		need += v[i];
+		if (v[i] > lim - sum)
+			return -1;
+		sum += v[i];
 	}
-	if (need > lim - *r->money_used)
-		goto over;
+	if (sum > lim - *r->money_used)
+		return -1;
+	*need = sum;
+	return 0;
+}
+
+/* Count the row's money against the budget, or reject it (naming field f). */
+static int
+S_money_budget(struct reader *r, int f, int64_t a, int64_t b, int64_t c)
+{
+	uint64_t need;
+	char tmp[256];
+
+	if (S_budget_need(r, a, b, c, &need) != 0) {
+		S_reject(r, f, D_MONEY_OVERFLOW, S_str(r, f, tmp, sizeof(tmp)));
+		return -1;
+	}
 	*r->money_used += need;
 	return 0;
-over:
-	S_reject(r, f, D_MONEY_OVERFLOW, S_str(r, f, tmp, sizeof(tmp)));
-	return -1;
 }
 
 /* Trimmed text of an optional field, kept by the model (cut at 255 bytes);
@@ -597,6 +610,14 @@ S_sale_id(struct sale *sl, size_t n)
 	}
 }
 
+/* The month slot of a day (the last day's, kept in the reader, reused). */
+static int
+S_month_slot(const struct reader *r, int32_t day)
+{
+	return day == r->ms_day && r->ms_slot != INT32_MIN ? r->ms_slot :
+	    model_month_slot(r->m, day);
+}
+
 /* The order key of a line without an invoice id: its day. */
 static uint64_t
 S_day_order(int32_t day)
@@ -651,11 +672,8 @@ S_sale_parse(struct reader *r, struct sale *sl)
 	sl->cost = cost;
 	sl->have_cost = have_cost;
 	sl->line = r->row_line;
-	if (sl->day != r->ms_day || r->ms_slot == INT32_MIN) {
-		r->ms_day = sl->day;
-		r->ms_slot = model_month_slot(r->m, sl->day);
-	}
-	sl->slot = r->ms_slot;
+	sl->slot = r->ms_slot = S_month_slot(r, sl->day);
+	r->ms_day = sl->day;
 	S_sale_id(sl, strlen(sl->id));
 	sl->c = NULL;
 	sl->inv = 0;
@@ -1623,7 +1641,7 @@ S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
 	const char *p, *id;
 	size_t n, nid;
 	int64_t amount, cost = 0;
-	uint64_t ua, uc, inv = 0;
+	uint64_t need, inv = 0;
 	int32_t day;
 	int have_cost = 0, slot, cq, cp;
 
@@ -1664,8 +1682,7 @@ S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
 	cp = S_fast_field(r, F_PRICE, s, len, nd, &p, &n);
 	if (cq < 0 || (cq == 1 && cp != 1))
 		return -1;
-	slot = day == r->ms_day && r->ms_slot != INT32_MIN ? r->ms_slot :
-	    model_month_slot(r->m, day);
+	slot = S_month_slot(r, day);
 	if (slot >= 0 && amount >= 0) {
 		switch (S_fast_field(r, F_INVOICE, s, len, nd, &p, &n)) {
 		case 1:
@@ -1681,15 +1698,12 @@ S_sale_fast(struct reader *r, const char *s, size_t len, size_t nd)
 			return -1;
 		}
 	}
-	/* S_money_budget, whose reject the general way gives. */
-	ua = S_abs(amount);
-	uc = S_abs(cost);
-	if (ua > (uint64_t)INT64_MAX || uc > (uint64_t)INT64_MAX - ua ||
-	    ua + uc > (uint64_t)INT64_MAX - *r->money_used)
+	/* Over the money budget: the general way rejects it. */
+	if (S_budget_need(r, amount, cost, 0, &need) != 0)
 		return -1;
 
 	/* Accepted: nothing above changed the reader. */
-	*r->money_used += ua + uc;
+	*r->money_used += need;
 	r->ms_day = day;
 	r->ms_slot = slot;
 	r->st->rows_read++;

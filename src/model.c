@@ -421,17 +421,31 @@ model_free(struct model *m)
  * its customer id and its invoice id; byte-at-a-time FNV was a tenth of
  * the parsing thread).  Only this run's memory uses it.
  */
+/* One 8-byte word into the hash, and the end of the hash. */
+static inline uint64_t
+S_hash_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+	return h ^ (h >> 32);
+}
+
+static inline uint64_t
+S_hash_end(uint64_t h)
+{
+	h ^= h >> 29;
+	h *= 0xC4CEB9FE1A85EC53ULL;
+	return h ^ (h >> 32);
+}
+
 uint64_t
 model_hash(const char *s, size_t n)
 {
-	const uint64_t k = 0xFF51AFD7ED558CCDULL;
 	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n, w;
 	size_t i;
 
 	for (i = n; i >= 8; s += 8, i -= 8) {
 		memcpy(&w, s, 8);
-		h = (h ^ w) * k;
-		h ^= h >> 32;
+		h = S_hash_word(h, w);
 	}
 	if (i > 0) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -448,28 +462,18 @@ model_hash(const char *s, size_t n)
 			for (j = 0; j < i; j++)
 				w |= (uint64_t)(unsigned char)s[j] << (8 * j);
 		}
-		h = (h ^ w) * k;
-		h ^= h >> 32;
+		h = S_hash_word(h, w);
 	}
-	h ^= h >> 29;
-	h *= 0xC4CEB9FE1A85EC53ULL;
-	return h ^ (h >> 32);
+	return S_hash_end(h);
 }
 
 uint64_t
 model_hash_short(uint64_t w, size_t n)
 {
-	const uint64_t k = 0xFF51AFD7ED558CCDULL;
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
-
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	w = __builtin_bswap64(w);	/* model_hash reads bytes little-endian */
 #endif
-	h = (h ^ w) * k;
-	h ^= h >> 32;
-	h ^= h >> 29;
-	h *= 0xC4CEB9FE1A85EC53ULL;
-	return h ^ (h >> 32);
+	return S_hash_end(S_hash_word(0x9E3779B97F4A7C15ULL ^ (uint64_t)n, w));
 }
 
 static struct customer *
